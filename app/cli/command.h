@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QStringList>
+
+namespace ecgscope::cli {
+
+/// One subcommand of ecgscope-cli: `run` gets the arguments after the subcommand's name
+/// (with the program name first, as QCommandLineParser expects) and returns the exit status.
+struct Command {
+    const char *name;
+    const char *summary;
+    int (*run)(const QStringList &args);
+};
+
+int runInfo(const QStringList &args);
+int runSynth(const QStringList &args);
+int runConvert(const QStringList &args);
+
+/// Prints "ecgscope-cli: <message>" on stderr and returns 1, the exit status for errors.
+int fail(const QString &message);
+
+} // namespace ecgscope::cli

@@ -1,0 +1,41 @@
+#include "app/cli/command.h"
+#include "core/dsp/resample.h"
+#include "core/io/reader.h"
+
+#include <QCommandLineParser>
+#include <QTextStream>
+
+namespace ecgscope::cli {
+
+int runConvert(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Convert an ECG file. The output format follows OUT's suffix: .hea or none = WFDB (format 16)."));
+    parser.addHelpOption();
+    const QCommandLineOption rate(QStringLiteral("rate"), QStringLiteral("Resample to this rate in Hz (anti-aliased)."), QStringLiteral("HZ"));
+    parser.addOption(rate);
+    parser.addPositionalArgument(QStringLiteral("in"), QStringLiteral("Input ECG file."));
+    parser.addPositionalArgument(QStringLiteral("out"), QStringLiteral("Output file."));
+    parser.process(args);
+    if (parser.positionalArguments().size() != 2)
+        return fail(QStringLiteral("convert: expected IN and OUT (see --help)"));
+    auto ecg = io::readEcg(parser.positionalArguments()[0]);
+    if (!ecg)
+        return fail(ecg.error());
+    Ecg record = std::move(ecg).value();
+    if (parser.isSet(rate)) {
+        bool ok = false;
+        const double hz = parser.value(rate).toDouble(&ok);
+        if (!ok || !(hz >= 50.0 && hz <= 10000.0))
+            return fail(QStringLiteral("convert: --rate must be 50-10000 Hz, not '%1'").arg(parser.value(rate)));
+        record = dsp::resample(record, hz);
+    }
+    const QString out = parser.positionalArguments()[1];
+    if (auto written = io::writeEcg(record, out); !written)
+        return fail(written.error());
+    QTextStream(stdout) << "wrote " << out << ": " << record.leads.size() << " leads, " << record.sampleRateHz << " Hz, "
+                        << record.durationMs() << " ms\n";
+    return 0;
+}
+
+} // namespace ecgscope::cli

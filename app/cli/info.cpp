@@ -1,0 +1,109 @@
+#include "app/cli/command.h"
+#include "core/io/reader.h"
+
+#include <QCommandLineParser>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTextStream>
+
+#include <algorithm>
+
+namespace ecgscope::cli {
+
+namespace {
+
+QJsonObject toJson(const Ecg &ecg)
+{
+    QJsonArray leads;
+    for (const LeadSignal &l : ecg.leads) {
+        const auto [lo, hi] = std::minmax_element(l.microvolts.begin(), l.microvolts.end());
+        leads.append(QJsonObject{{QStringLiteral("name"), l.name},
+                                 {QStringLiteral("derived"), l.derived},
+                                 {QStringLiteral("min_uV"), double(*lo)},
+                                 {QStringLiteral("max_uV"), double(*hi)}});
+    }
+    QJsonArray labels;
+    for (const Label &l : ecg.labels)
+        labels.append(QJsonObject{{QStringLiteral("code"), l.code},
+                                  {QStringLiteral("system"), l.system},
+                                  {QStringLiteral("origin"), toString(l.origin)},
+                                  {QStringLiteral("author"), l.author}});
+    QJsonObject patient{{QStringLiteral("id"), ecg.patient.id},
+                        {QStringLiteral("name"), ecg.patient.name},
+                        {QStringLiteral("sex"), toString(ecg.patient.sex)}};
+    if (ecg.patient.ageYears)
+        patient.insert(QStringLiteral("age_years"), *ecg.patient.ageYears);
+    if (ecg.patient.birthDate.isValid())
+        patient.insert(QStringLiteral("birth_date"), ecg.patient.birthDate.toString(Qt::ISODate));
+    return QJsonObject{{QStringLiteral("file"), ecg.sourcePath},
+                       {QStringLiteral("format"), ecg.sourceFormat},
+                       {QStringLiteral("sample_rate_hz"), ecg.sampleRateHz},
+                       {QStringLiteral("samples"), ecg.sampleCount()},
+                       {QStringLiteral("duration_ms"), ecg.durationMs()},
+                       {QStringLiteral("start"), ecg.acquisition.start.toString(Qt::ISODate)},
+                       {QStringLiteral("device"), ecg.acquisition.device},
+                       {QStringLiteral("site"), ecg.acquisition.site},
+                       {QStringLiteral("patient"), patient},
+                       {QStringLiteral("leads"), leads},
+                       {QStringLiteral("labels"), labels},
+                       {QStringLiteral("statements"), QJsonArray::fromStringList(ecg.statements)},
+                       {QStringLiteral("notes"), QJsonArray::fromStringList(ecg.notes)}};
+}
+
+void printText(QTextStream &out, const Ecg &ecg)
+{
+    out << "file:      " << ecg.sourcePath << " (" << ecg.sourceFormat << ")\n";
+    out << "rate:      " << ecg.sampleRateHz << " Hz\n";
+    out << "duration:  " << ecg.durationMs() << " ms (" << ecg.sampleCount() << " samples)\n";
+    if (ecg.acquisition.start.isValid())
+        out << "start:     " << ecg.acquisition.start.toString(Qt::ISODate) << '\n';
+    const PatientInfo &p = ecg.patient;
+    out << "patient:   " << (p.id.isEmpty() ? QStringLiteral("-") : p.id) << ", " << toString(p.sex);
+    if (p.ageYears)
+        out << ", " << *p.ageYears << " y";
+    if (!p.name.isEmpty())
+        out << ", " << p.name;
+    out << '\n';
+    if (!ecg.acquisition.device.isEmpty())
+        out << "device:    " << ecg.acquisition.device << '\n';
+    out << "leads:     " << ecg.leads.size() << '\n';
+    for (const LeadSignal &l : ecg.leads) {
+        const auto [lo, hi] = std::minmax_element(l.microvolts.begin(), l.microvolts.end());
+        out << "  " << l.name.leftJustified(5) << " min " << QString::number(*lo, 'f', 1).rightJustified(9) << " uV  max "
+            << QString::number(*hi, 'f', 1).rightJustified(9) << " uV" << (l.derived ? "  (derived)" : "") << '\n';
+    }
+    out << "labels:    " << (ecg.labels.empty() ? "-" : "") << '\n';
+    for (const Label &l : ecg.labels)
+        out << "  " << l.system << ' ' << l.code << " (" << toString(l.origin) << (l.author.isEmpty() ? QString() : QStringLiteral(", ") + l.author) << ")\n";
+    for (const QString &s : ecg.statements)
+        out << "statement: " << s << '\n';
+    for (const QString &n : ecg.notes)
+        out << "note:      " << n << '\n';
+}
+
+} // namespace
+
+int runInfo(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Print leads, sampling rate, duration, metadata and labels of an ECG file."));
+    parser.addHelpOption();
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
+    parser.addOption(json);
+    parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("ECG file (WFDB .hea/.dat/.mat)."));
+    parser.process(args);
+    if (parser.positionalArguments().size() != 1)
+        return fail(QStringLiteral("info: expected one FILE (see --help)"));
+    auto ecg = io::readEcg(parser.positionalArguments().front());
+    if (!ecg)
+        return fail(ecg.error());
+    QTextStream out(stdout);
+    if (parser.isSet(json))
+        out << QJsonDocument(toJson(ecg.value())).toJson(QJsonDocument::Indented);
+    else
+        printText(out, ecg.value());
+    return 0;
+}
+
+} // namespace ecgscope::cli

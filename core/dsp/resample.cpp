@@ -1,0 +1,119 @@
+#include "core/dsp/resample.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace ecgscope::dsp {
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+// Zero crossings of the sinc kept on each side, in units of the (lower) Nyquist period:
+// 24 gives a stop band near -70 dB with the Blackman window.
+constexpr int kHalfZeroCrossings = 24;
+// Cutoff as a fraction of the lower of the two Nyquist frequencies, leaving room for the transition band.
+constexpr double kCutoffFraction = 0.9;
+// Rational ratios with more phases than this are computed per output sample instead of cached.
+constexpr long kMaxCachedPhases = 4096;
+
+double sinc(double x) { return x == 0.0 ? 1.0 : std::sin(kPi * x) / (kPi * x); }
+
+// Mirror index into [0, n) so that edges see a continuation of the signal, not a step to zero.
+long mirror(long i, long n)
+{
+    if (n == 1)
+        return 0;
+    const long period = 2 * (n - 1);
+    i %= period;
+    if (i < 0)
+        i += period;
+    return i < n ? i : period - i;
+}
+
+// Normalised interpolation kernel for an output instant `frac` input samples after an input sample:
+// taps at offsets firstOffset .. firstOffset + size - 1 from that sample.
+struct Kernel {
+    long firstOffset = 0;
+    std::vector<double> taps;
+};
+
+Kernel makeKernel(double frac, double cutoff, double halfWidth)
+{
+    Kernel k;
+    k.firstOffset = long(std::ceil(frac - halfWidth));
+    const long lastOffset = long(std::floor(frac + halfWidth));
+    double sum = 0.0;
+    for (long i = k.firstOffset; i <= lastOffset; ++i) {
+        const double d = double(i) - frac;
+        const double w = 0.42 + 0.5 * std::cos(kPi * d / halfWidth) + 0.08 * std::cos(2.0 * kPi * d / halfWidth);
+        k.taps.push_back(2.0 * cutoff * sinc(2.0 * cutoff * d) * w);
+        sum += k.taps.back();
+    }
+    // Normalising by the kernel's sum keeps the DC gain exactly 1 at every fractional phase.
+    for (double &t : k.taps)
+        t /= sum;
+    return k;
+}
+
+} // namespace
+
+std::vector<float> resample(const std::vector<float> &samples, double inRateHz, double outRateHz)
+{
+    const long n = long(samples.size());
+    if (n == 0 || inRateHz == outRateHz)
+        return samples;
+    const double ratio = outRateHz / inRateHz;
+    const long outCount = std::max(1L, std::lround(double(n) * ratio));
+    // Cutoff in cycles per input sample (0.5 = input Nyquist).
+    const double cutoff = 0.5 * kCutoffFraction * std::min(1.0, ratio);
+    const double halfWidth = kHalfZeroCrossings / (2.0 * cutoff); // kernel half-length, in input samples
+
+    // With integer rates the fractional phases repeat every `phases` outputs (e.g. 1 for 500 -> 100 Hz,
+    // 25 for 360 -> 500 Hz), so their kernels are computed once.
+    const bool integerRates = inRateHz == std::round(inRateHz) && outRateHz == std::round(outRateHz);
+    const long g = integerRates ? std::gcd(long(inRateHz), long(outRateHz)) : 1;
+    const long phases = integerRates ? long(outRateHz) / g : 0;
+    const long step = integerRates ? long(inRateHz) / g : 0;
+    std::vector<Kernel> cache(size_t(phases > 0 && phases <= kMaxCachedPhases ? phases : 0));
+
+    std::vector<float> out(size_t(outCount), 0.0f);
+    for (long k = 0; k < outCount; ++k) {
+        long base;
+        Kernel local;
+        const Kernel *kernel;
+        if (!cache.empty()) {
+            base = k * step / phases;
+            const long phase = k * step % phases;
+            Kernel &cached = cache[size_t(phase)];
+            if (cached.taps.empty())
+                cached = makeKernel(double(phase) / double(phases), cutoff, halfWidth);
+            kernel = &cached;
+        } else {
+            const double t = double(k) / ratio; // output time in input-sample units
+            base = long(std::floor(t));
+            local = makeKernel(t - double(base), cutoff, halfWidth);
+            kernel = &local;
+        }
+        double acc = 0.0;
+        const long first = base + kernel->firstOffset;
+        for (size_t j = 0; j < kernel->taps.size(); ++j)
+            acc += kernel->taps[j] * samples[size_t(mirror(first + long(j), n))];
+        out[size_t(k)] = float(acc);
+    }
+    return out;
+}
+
+Ecg resample(const Ecg &ecg, double outRateHz)
+{
+    if (ecg.sampleRateHz == outRateHz)
+        return ecg;
+    Ecg out = ecg;
+    for (LeadSignal &lead : out.leads)
+        lead.microvolts = resample(lead.microvolts, ecg.sampleRateHz, outRateHz);
+    out.sampleRateHz = outRateHz;
+    out.notes << QStringLiteral("resampled from %1 Hz to %2 Hz").arg(ecg.sampleRateHz).arg(outRateHz);
+    return out;
+}
+
+} // namespace ecgscope::dsp

@@ -1,0 +1,67 @@
+#include "core/io/reader.h"
+
+#include "core/io/wfdb.h"
+
+#include <QFile>
+#include <QFileInfo>
+
+namespace ecgscope::io {
+
+namespace {
+
+bool looksLikeWfdbHeader(const QByteArray &head)
+{
+    // A record line: a name, then a signal count, before any binary byte.
+    const QByteArray firstLine = head.left(head.indexOf('\n')).trimmed();
+    if (firstLine.isEmpty() || firstLine.startsWith('#'))
+        return !firstLine.isEmpty() && !head.contains('\0');
+    const QList<QByteArray> tok = firstLine.simplified().split(' ');
+    bool ok = false;
+    return tok.size() >= 2 && (tok[1].toInt(&ok), ok) && !head.contains('\0');
+}
+
+} // namespace
+
+Format detectFormat(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return Format::Unknown;
+    const QByteArray head = f.read(4096);
+    if (looksLikeWfdbHeader(head))
+        return Format::Wfdb;
+    // A signal file (.dat, .mat, ...) is binary; it is WFDB when a header of the same name lies beside it.
+    const QFileInfo fi(path);
+    if (QFileInfo::exists(fi.path() + QLatin1Char('/') + fi.completeBaseName() + QStringLiteral(".hea")))
+        return Format::Wfdb;
+    return Format::Unknown;
+}
+
+Result<Ecg> readEcg(const QString &path)
+{
+    const QFileInfo fi(path);
+    if (!fi.exists())
+        return Result<Ecg>::failure(QStringLiteral("%1: file not found").arg(path));
+    if (!fi.isFile())
+        return Result<Ecg>::failure(QStringLiteral("%1: not a regular file").arg(path));
+    switch (detectFormat(path)) {
+    case Format::Wfdb: return readWfdb(path);
+    case Format::Unknown: break;
+    }
+    return Result<Ecg>::failure(QStringLiteral("%1: format not recognised (supported: WFDB)").arg(path));
+}
+
+Status writeEcg(const Ecg &ecg, const QString &path)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix.isEmpty() || suffix == QLatin1String("hea") || suffix == QLatin1String("dat"))
+        return writeWfdb(ecg, path);
+    return Status::failure(QStringLiteral("%1: cannot write '.%2' files (supported: WFDB .hea)").arg(path, suffix));
+}
+
+QString openFileFilter()
+{
+    return QStringLiteral("ECG records (*.hea *.dat *.mat);;All files (*)");
+}
+
+} // namespace ecgscope::io

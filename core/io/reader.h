@@ -1,0 +1,24 @@
+#pragma once
+
+#include "core/record/ecg.h"
+#include "core/result.h"
+
+namespace ecgscope::io {
+
+/// Formats EcgScope can read, detected from a file's content.
+enum class Format { Unknown, Wfdb };
+
+/// Detects the format from the file's content (and, for WFDB, the header beside a signal file).
+Format detectFormat(const QString &path);
+
+/// The one entry point for loading a recording of any supported format. Errors name the file,
+/// the format and what is wrong.
+Result<Ecg> readEcg(const QString &path);
+
+/// Writes a record in the format the output path asks for: `.hea`, `.dat` or no suffix = WFDB.
+Status writeEcg(const Ecg &ecg, const QString &path);
+
+/// File-dialog filter for every readable format.
+QString openFileFilter();
+
+} // namespace ecgscope::io

@@ -1,0 +1,92 @@
+#pragma once
+
+#include <QDate>
+#include <QDateTime>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+#include <vector>
+
+namespace ecgscope {
+
+/// The twelve standard leads in the order every part of EcgScope uses.
+const QStringList &standardLeadNames();
+
+/// Maps a lead name as files spell it ("avr", "AVR", " v1 ") to its standard spelling ("aVR", "V1").
+/// Names that are not standard leads (Frank "vx", "V3R", ...) are returned trimmed, unchanged otherwise.
+QString canonicalLeadName(const QString &name);
+
+/// Where a label came from; reviews and training care about the difference.
+enum class LabelOrigin { Dataset, Model, User, Generator };
+QString toString(LabelOrigin origin);
+std::optional<LabelOrigin> labelOriginFromString(const QString &text);
+
+/// One diagnostic statement attached to a record.
+struct Label {
+    QString code;   ///< e.g. "164889003" (SNOMED-CT), "AFIB" (PTB-XL), "af" (generator rhythm)
+    QString system; ///< coding system: "SNOMED-CT", "PTB-XL", "EcgScope", ...
+    LabelOrigin origin = LabelOrigin::Dataset;
+    QString author; ///< user name or model id, where the origin has one
+
+    bool operator==(const Label &other) const;
+};
+
+enum class Sex { Unknown, Male, Female };
+QString toString(Sex sex);
+Sex sexFromString(const QString &text);
+
+struct PatientInfo {
+    QString id;
+    QString name;
+    Sex sex = Sex::Unknown;
+    std::optional<int> ageYears;
+    QDate birthDate;
+};
+
+struct AcquisitionInfo {
+    QDateTime start; ///< invalid when the file does not say
+    QString device;
+    QString site;
+};
+
+/// One lead's samples, in microvolts.
+struct LeadSignal {
+    QString name;
+    std::vector<float> microvolts;
+    bool derived = false; ///< computed from other leads, not stored in the source file
+};
+
+/// A recording: all leads share one sampling rate and length.
+struct Ecg {
+    double sampleRateHz = 0.0;
+    std::vector<LeadSignal> leads;
+    PatientInfo patient;
+    AcquisitionInfo acquisition;
+    std::vector<Label> labels;
+    QStringList statements; ///< the acquiring system's own interpretation text, when the file has it
+    QStringList notes;      ///< what EcgScope did to the data on loading (derived leads, ...)
+    QString sourcePath;
+    QString sourceFormat; ///< "WFDB", "DICOM", ...
+
+    int sampleCount() const { return leads.empty() ? 0 : int(leads.front().microvolts.size()); }
+    double durationMs() const { return sampleRateHz > 0 ? 1000.0 * sampleCount() / sampleRateHz : 0.0; }
+    /// The lead with this name (any spelling canonicalLeadName accepts), or nullptr.
+    const LeadSignal *lead(const QString &name) const;
+    int leadIndex(const QString &name) const;
+    QStringList leadNames() const;
+
+    /// Puts the standard leads first, in standard order; other leads keep their relative order after them.
+    void sortLeads();
+
+    /// Adds III, aVR, aVL and aVF computed from I and II (Einthoven/Goldberger) where they are missing,
+    /// as 8-lead files store only I, II and V1-V6. Records what it did in notes.
+    /// @return the names of the leads it derived (empty when none were missing or I/II are absent)
+    QStringList deriveMissingLimbLeads();
+
+    /// Checks the invariants every reader must establish: a positive rate, at least one lead,
+    /// equal lead lengths, finite samples. @return an empty string when valid, else the problem.
+    QString validate() const;
+};
+
+} // namespace ecgscope
