@@ -150,7 +150,7 @@ Result<Header> parseHeader(const QString &path)
         const auto fm = formatRe.match(tok[1]);
         if (!fm.hasMatch())
             return Result<Header>::failure(fail(path, QStringLiteral("signal format '%1' is not understood").arg(tok[1])));
-        if (fm.capturedLength(2) > 0)
+        if (fm.capturedLength(2) > 0 && fm.captured(2) != QLatin1String("x1"))
             return Result<Header>::failure(fail(path, QStringLiteral("multi-frequency signals ('%1') are not supported").arg(tok[1])));
         s.format = fm.captured(1).toInt();
         s.byteOffset = fm.captured(4).toLongLong();
@@ -304,6 +304,37 @@ Result<MatMatrix> readMat4(const QString &path, const QByteArray &data)
     return m;
 }
 
+int16_t checksum16(const std::vector<double> &frames, int stride, int column)
+{
+    uint16_t sum = 0;
+    for (size_t i = size_t(column); i < frames.size(); i += size_t(stride))
+        sum = uint16_t(sum + uint16_t(int64_t(frames[i])));
+    return int16_t(sum);
+}
+
+/// Reduced-lead copies of PhysioNet/CinC records (the 2021 Challenge's 2-, 3-, 4- and 6-lead sets, or II
+/// and V5) keep the full 12-lead header but store fewer rows in the .mat. Each row is identified by the
+/// header's own signature of a signal: its initial value (first sample) and checksum. Returns the header
+/// signal of every row, or nothing when a row matches no signal or more than one.
+std::vector<int> identifyStoredRows(const Header &h, const std::vector<int> &members, const MatMatrix &mat)
+{
+    std::vector<int> rows;
+    for (int r = 0; r < mat.rows; ++r) {
+        const int first = int(mat.frames[size_t(r)]);
+        const int16_t sum = checksum16(mat.frames, mat.rows, r);
+        std::vector<int> candidates;
+        for (int m : members) {
+            const SignalSpec &s = h.signals_[size_t(m)];
+            if (s.initialValue == first && (!s.checksum || int16_t(*s.checksum) == sum))
+                candidates.push_back(m);
+        }
+        if (candidates.size() != 1 || std::find(rows.begin(), rows.end(), candidates.front()) != rows.end())
+            return {};
+        rows.push_back(candidates.front());
+    }
+    return rows;
+}
+
 QString headerPathFor(const QString &path)
 {
     const QFileInfo fi(path);
@@ -314,14 +345,6 @@ QString headerPathFor(const QString &path)
                              ? fi.path() + QLatin1Char('/') + fi.completeBaseName()
                              : path;
     return base + QStringLiteral(".hea");
-}
-
-int16_t checksum16(const std::vector<double> &frames, int stride, int column)
-{
-    uint16_t sum = 0;
-    for (size_t i = size_t(column); i < frames.size(); i += size_t(stride))
-        sum = uint16_t(sum + uint16_t(int64_t(frames[i])));
-    return int16_t(sum);
 }
 
 } // namespace
@@ -343,6 +366,7 @@ Result<Ecg> readWfdb(const QString &path)
     ecg.sourceFormat = QStringLiteral("WFDB");
     ecg.acquisition.start = h.start;
     ecg.leads.resize(h.signals_.size());
+    std::vector<bool> absent(h.signals_.size(), false); // listed in the header, not stored in the file
 
     // Signals sharing a file are interleaved frame by frame, in the order the header lists them.
     QStringList files;
@@ -372,7 +396,7 @@ Result<Ecg> readWfdb(const QString &path)
         if (data.size() > kMaxSignalBytes)
             return Result<Ecg>::failure(fail(dataPath, QStringLiteral("signal file of %1 bytes is too large").arg(data.size())));
         const QByteArray bytes = data.readAll();
-        const int k = int(members.size());
+        int k = int(members.size());
 
         std::vector<double> frames;
         const bool isMat = fileName.endsWith(QLatin1String(".mat"), Qt::CaseInsensitive);
@@ -380,8 +404,20 @@ Result<Ecg> readWfdb(const QString &path)
             auto mat = readMat4(dataPath, bytes);
             if (!mat)
                 return Result<Ecg>::failure(mat.error());
-            if (mat->rows != k)
-                return Result<Ecg>::failure(fail(dataPath, QStringLiteral("MATLAB matrix has %1 rows but the header assigns %2 signals to it").arg(mat->rows).arg(k)));
+            if (mat->rows != k) {
+                auto stored = identifyStoredRows(h, members, mat.value());
+                if (stored.empty())
+                    return Result<Ecg>::failure(fail(dataPath, QStringLiteral("MATLAB matrix has %1 rows but the header assigns %2 signals to it").arg(mat->rows).arg(k)));
+                QStringList names;
+                for (int m : stored)
+                    names << h.signals_[size_t(m)].description;
+                ecg.notes << QStringLiteral("reduced-lead file: the .mat holds %1 of the %2 leads its header lists (%3)")
+                                 .arg(stored.size()).arg(k).arg(names.join(QStringLiteral(", ")));
+                for (int m : members)
+                    absent[size_t(m)] = std::find(stored.begin(), stored.end(), m) == stored.end();
+                members = stored;
+                k = int(members.size());
+            }
             frames = std::move(mat->frames);
         } else {
             const double bps = bytesPerSample(first.format);
@@ -420,6 +456,10 @@ Result<Ecg> readWfdb(const QString &path)
             if (s.checksum && n > 0 && checksum16(frames, k, j) != int16_t(*s.checksum))
                 ecg.notes << QStringLiteral("warning: checksum of signal %1 (%2) does not match the header").arg(members[size_t(j)] + 1).arg(lead.name);
         }
+    }
+    for (size_t i = absent.size(); i-- > 0;) {
+        if (absent[i])
+            ecg.leads.erase(ecg.leads.begin() + long(i));
     }
     if (missing > 0)
         ecg.notes << QStringLiteral("%1 invalid (missing) samples set to 0 µV").arg(missing);

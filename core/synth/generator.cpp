@@ -453,29 +453,44 @@ Result<Synthetic> generate(const Options &o)
         }
     }
 
+    // Noise arises at the electrodes (RA, LA, LL, V1-V6), so it is drawn per electrode and combined into
+    // leads the way the cart does; the limb leads then keep III = II - I and aVR + aVL + aVF = 0.
+    constexpr int kElectrodes = 9;
+    const double mainsHz = rng.chance(0.5) ? 50.0 : 60.0;
+    const double mainsPhase = rng.uniform(0.0, 2 * kPi);
+    std::vector<std::vector<double>> electrode(kElectrodes, std::vector<double>(n));
+    std::normal_distribution<double> gauss(0.0, 1.0);
+    for (int e = 0; e < kElectrodes; ++e) {
+        // Baseline wander (respiration, electrode drift), muscle noise, mains hum.
+        const double bw1 = rng.uniform(10.0, 80.0) * o.noiseLevel, f1 = rng.uniform(0.15, 0.4), p1 = rng.uniform(0.0, 2 * kPi);
+        const double bw2 = rng.uniform(5.0, 40.0) * o.noiseLevel, f2 = rng.uniform(0.03, 0.1), p2 = rng.uniform(0.0, 2 * kPi);
+        const double emg = rng.uniform(2.0, 8.0) * o.noiseLevel;
+        const double hum = rng.uniform(0.0, 6.0) * o.noiseLevel;
+        std::mt19937_64 noiseEngine(o.seed * 1000003ULL + uint64_t(e));
+        for (size_t i = 0; i < n; ++i) {
+            const double t = i * msPerSample / 1000.0;
+            double v = bw1 * std::sin(2 * kPi * f1 * t + p1) + bw2 * std::sin(2 * kPi * f2 * t + p2);
+            v += hum * std::sin(2 * kPi * mainsHz * t + mainsPhase);
+            if (emg > 0.0)
+                v += emg * gauss(noiseEngine);
+            electrode[size_t(e)][i] = v;
+        }
+    }
+    // Weights of RA, LA, LL in each lead; chest lead k adds electrode 3 + k minus Wilson's terminal.
+    static const double limbWeights[6][3] = {{-1, 1, 0}, {-1, 0, 1}, {0, -1, 1},
+                                              {1, -0.5, -0.5}, {-0.5, 1, -0.5}, {-0.5, -0.5, 1}};
     Ecg ecg;
     ecg.sampleRateHz = o.sampleRateHz;
     const auto &vectors = leadVectors();
-    // Noise per lead: baseline wander (respiration, electrode drift), muscle noise, mains hum.
-    const double mainsHz = rng.chance(0.5) ? 50.0 : 60.0;
     for (int l = 0; l < 12; ++l) {
         LeadSignal lead;
         lead.name = standardLeadNames()[l];
         lead.microvolts.resize(n);
-        const double bw1 = rng.uniform(10.0, 80.0) * o.noiseLevel, f1 = rng.uniform(0.15, 0.4), p1 = rng.uniform(0.0, 2 * kPi);
-        const double bw2 = rng.uniform(5.0, 40.0) * o.noiseLevel, f2 = rng.uniform(0.03, 0.1), p2 = rng.uniform(0.0, 2 * kPi);
-        const double emg = rng.uniform(2.0, 10.0) * o.noiseLevel;
-        const double hum = rng.uniform(0.0, 8.0) * o.noiseLevel, ph = rng.uniform(0.0, 2 * kPi);
-        std::normal_distribution<double> gauss(0.0, 1.0);
-        std::mt19937_64 noiseEngine(o.seed * 1000003ULL + uint64_t(l));
         for (size_t i = 0; i < n; ++i) {
-            const double t = i * msPerSample / 1000.0;
-            double v = vectors[size_t(l)].dot(dipole[i]);
-            v += bw1 * std::sin(2 * kPi * f1 * t + p1) + bw2 * std::sin(2 * kPi * f2 * t + p2);
-            v += hum * std::sin(2 * kPi * mainsHz * t + ph);
-            if (emg > 0.0)
-                v += emg * gauss(noiseEngine);
-            lead.microvolts[i] = float(v);
+            const double ra = electrode[0][i], la = electrode[1][i], ll = electrode[2][i];
+            const double noise = l < 6 ? limbWeights[l][0] * ra + limbWeights[l][1] * la + limbWeights[l][2] * ll
+                                       : electrode[size_t(l - 3)][i] - (ra + la + ll) / 3.0;
+            lead.microvolts[i] = float(vectors[size_t(l)].dot(dipole[i]) + noise);
         }
         ecg.leads.push_back(std::move(lead));
     }
