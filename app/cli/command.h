@@ -15,6 +15,11 @@ struct Command {
 int runInfo(const QStringList &args);
 int runSynth(const QStringList &args);
 int runConvert(const QStringList &args);
+int runDataset(const QStringList &args);
+int runTrain(const QStringList &args);
+int runEvaluate(const QStringList &args);
+int runClassify(const QStringList &args);
+int runExperiments(const QStringList &args);
 
 /// Prints "ecgscope-cli: <message>" on stderr and returns 1, the exit status for errors.
 int fail(const QString &message);

@@ -13,13 +13,18 @@ const ecgscope::cli::Command kCommands[] = {
     {"info", "print leads, rate, duration, metadata and labels of an ECG file", ecgscope::cli::runInfo},
     {"synth", "generate a synthetic 12-lead ECG with a chosen rhythm", ecgscope::cli::runSynth},
     {"convert", "convert an ECG file to another format", ecgscope::cli::runConvert},
+    {"classify", "classify ECG files with the bundled (or a given) model", ecgscope::cli::runClassify},
+    {"dataset", "import datasets, generate a synthetic corpus, print split tables", ecgscope::cli::runDataset},
+    {"train", "train a classifier with an imbalance strategy", ecgscope::cli::runTrain},
+    {"evaluate", "evaluate a model on a manifest split or a CinC-style folder", ecgscope::cli::runEvaluate},
+    {"experiments", "train every imbalance strategy and compare them (Table 2)", ecgscope::cli::runExperiments},
 };
 
 void usage(QTextStream &out)
 {
     out << "Usage: ecgscope-cli <command> [options]\n\nCommands:\n";
     for (const auto &c : kCommands)
-        out << "  " << QString::fromLatin1(c.name).leftJustified(10) << c.summary << '\n';
+        out << "  " << QString::fromLatin1(c.name).leftJustified(13) << c.summary << '\n';
     out << "\nRun 'ecgscope-cli <command> --help' for a command's options.\n"
            "Other options: --help, --version\n";
 }

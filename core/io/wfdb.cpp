@@ -347,7 +347,52 @@ QString headerPathFor(const QString &path)
     return base + QStringLiteral(".hea");
 }
 
+/// Patient data, labels and statements from the header's comment lines.
+void applyHeaderMetadata(const Header &h, Ecg &ecg)
+{
+    const auto &c = h.comments;
+    bool ok = false;
+    const int age = c.value(QStringLiteral("Age")).toInt(&ok);
+    if (ok && age >= 0 && age < 150)
+        ecg.patient.ageYears = age;
+    ecg.patient.sex = sexFromString(c.value(QStringLiteral("Sex")));
+    ecg.patient.id = c.value(QStringLiteral("Patient-ID"));
+    ecg.patient.name = c.value(QStringLiteral("Patient-Name"));
+    ecg.acquisition.device = c.value(QStringLiteral("Device"));
+    ecg.acquisition.site = c.value(QStringLiteral("Site"));
+    ecg.statements = h.statements;
+    for (const QString &code : c.value(QStringLiteral("Dx")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        if (!code.trimmed().isEmpty())
+            ecg.labels.push_back({code.trimmed(), QStringLiteral("SNOMED-CT"), LabelOrigin::Dataset, {}});
+    }
+    // Labels of other coding systems, written by writeWfdb: "#Label: system|code|origin|author".
+    QStringList labelLines = c.values(QStringLiteral("Label"));
+    std::reverse(labelLines.begin(), labelLines.end()); // QMultiMap lists the latest first
+    for (const QString &line : labelLines) {
+        const QStringList parts = line.split(QLatin1Char('|'));
+        if (parts.size() == 4)
+            ecg.labels.push_back({parts[1], parts[0], labelOriginFromString(parts[2]).value_or(LabelOrigin::Dataset), parts[3]});
+    }
+}
+
 } // namespace
+
+Result<Ecg> readWfdbHeader(const QString &path)
+{
+    const QString headerPath = headerPathFor(path);
+    auto header = parseHeader(headerPath);
+    if (!header)
+        return Result<Ecg>::failure(header.error());
+    Ecg ecg;
+    ecg.sampleRateHz = header->rateHz;
+    ecg.sourcePath = QFileInfo(headerPath).absoluteFilePath();
+    ecg.sourceFormat = QStringLiteral("WFDB");
+    ecg.acquisition.start = header->start;
+    for (const SignalSpec &sig : header->signals_)
+        ecg.leads.push_back({canonicalLeadName(sig.description), {}, false});
+    applyHeaderMetadata(header.value(), ecg);
+    return ecg;
+}
 
 Result<Ecg> readWfdb(const QString &path)
 {
@@ -464,29 +509,7 @@ Result<Ecg> readWfdb(const QString &path)
     if (missing > 0)
         ecg.notes << QStringLiteral("%1 invalid (missing) samples set to 0 µV").arg(missing);
 
-    const auto &c = h.comments;
-    bool ok = false;
-    const int age = c.value(QStringLiteral("Age")).toInt(&ok);
-    if (ok && age >= 0 && age < 150)
-        ecg.patient.ageYears = age;
-    ecg.patient.sex = sexFromString(c.value(QStringLiteral("Sex")));
-    ecg.patient.id = c.value(QStringLiteral("Patient-ID"));
-    ecg.patient.name = c.value(QStringLiteral("Patient-Name"));
-    ecg.acquisition.device = c.value(QStringLiteral("Device"));
-    ecg.acquisition.site = c.value(QStringLiteral("Site"));
-    ecg.statements = h.statements;
-    for (const QString &code : c.value(QStringLiteral("Dx")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-        if (!code.trimmed().isEmpty())
-            ecg.labels.push_back({code.trimmed(), QStringLiteral("SNOMED-CT"), LabelOrigin::Dataset, {}});
-    }
-    // Labels of other coding systems, written by writeWfdb: "#Label: system|code|origin|author".
-    QStringList labelLines = c.values(QStringLiteral("Label"));
-    std::reverse(labelLines.begin(), labelLines.end()); // QMultiMap lists the latest first
-    for (const QString &line : labelLines) {
-        const QStringList parts = line.split(QLatin1Char('|'));
-        if (parts.size() == 4)
-            ecg.labels.push_back({parts[1], parts[0], labelOriginFromString(parts[2]).value_or(LabelOrigin::Dataset), parts[3]});
-    }
+    applyHeaderMetadata(h, ecg);
 
     const QString invalidReason = ecg.validate();
     if (!invalidReason.isEmpty())

@@ -13,6 +13,10 @@ namespace ecgscope::io {
 /// Samples are converted to microvolts from each signal's gain, baseline and units.
 Result<Ecg> readWfdb(const QString &path);
 
+/// Reads only the header: rate, lead names (without samples), patient data and labels. For fast
+/// dataset imports that need the labels of thousands of records.
+Result<Ecg> readWfdbHeader(const QString &path);
+
 /// Writes `<base>.hea` and `<base>.dat` (format 16, all leads interleaved). Each lead gets the gain
 /// 1000 adu/mV (1 µV per unit) unless its range needs a smaller one, so a read-back is equal to the
 /// record within one ADC unit. Patient data, labels and statements go into header comments.

@@ -1,0 +1,90 @@
+#include "app/cli/command.h"
+#include "app/cli/console.h"
+#include "app/cli/trainoptions.h"
+#include "core/dataset/importers.h"
+#include "core/ml/classifier.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QTextStream>
+
+#include <cmath>
+
+namespace ecgscope::cli {
+
+int runEvaluate(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Evaluate a model on a manifest split or on a CinC-style WFDB folder (labels from #Dx)."));
+    p.addHelpOption();
+    p.addOption({QStringLiteral("model"), QStringLiteral("Model folder (default: the bundled model)."), QStringLiteral("DIR")});
+    p.addOption({QStringLiteral("manifest"), QStringLiteral("Manifest CSV."), QStringLiteral("CSV")});
+    p.addOption({QStringLiteral("split"), QStringLiteral("Split of the manifest: train, val, test or all (default test)."), QStringLiteral("SPLIT"), QStringLiteral("test")});
+    p.addOption({QStringLiteral("folder"), QStringLiteral("CinC-style WFDB folder to evaluate on, every record."), QStringLiteral("DIR")});
+    p.addOption({QStringLiteral("keep-rarer"), QStringLiteral("Folder: a record with two of the six classes counts as the rarer one (default: excluded).")});
+    p.addOption({QStringLiteral("json"), QStringLiteral("Write the metrics as JSON."), QStringLiteral("FILE")});
+    p.addOption({QStringLiteral("csv"), QStringLiteral("Write per-class metrics as CSV (and the confusion matrix beside it)."), QStringLiteral("FILE")});
+    p.process(args);
+    if (p.isSet(QStringLiteral("manifest")) == p.isSet(QStringLiteral("folder")))
+        return fail(QStringLiteral("evaluate: give either --manifest or --folder"));
+    auto classifier = ml::Classifier::load(modelDirOption(p));
+    if (!classifier)
+        return fail(classifier.error());
+    const ml::Classifier &model = *classifier.value();
+
+    dataset::Manifest manifest;
+    QString split = p.value(QStringLiteral("split"));
+    QTextStream out(stdout);
+    if (p.isSet(QStringLiteral("folder"))) {
+        // Records with none of the six count as "Other" when the model can say so.
+        dataset::MappingOptions mapping{model.classNames().size() > dataset::kTargetClassCount, p.isSet(QStringLiteral("keep-rarer"))};
+        dataset::ImportReport report;
+        auto m = dataset::importChallengeFolder(p.value(QStringLiteral("folder")), mapping, report);
+        if (!m)
+            return fail(m.error());
+        manifest = m.value();
+        split.clear();
+        out << report.summary() << '\n';
+    } else {
+        auto m = dataset::readManifest(p.value(QStringLiteral("manifest")));
+        if (!m)
+            return fail(m.error());
+        manifest = m.value();
+        if (split == QLatin1String("all"))
+            split.clear();
+    }
+    ConsoleProgress progress;
+    auto e = model.evaluate(manifest, split, &progress);
+    progress.finish();
+    if (!e)
+        return fail(e.error());
+    out << "model " << model.modelId() << ", " << e->count << " records\n"
+        << "accuracy " << QString::number(e->accuracy, 'f', 3) << ", macro-F1 " << QString::number(e->macroF1, 'f', 3) << ", micro-F1 "
+        << QString::number(e->microF1, 'f', 3) << "\n\n"
+        << e->confusionText() << '\n'
+        << QStringLiteral("class").leftJustified(8) << QStringLiteral("support").rightJustified(9) << QStringLiteral("precision").rightJustified(11)
+        << QStringLiteral("recall").rightJustified(9) << QStringLiteral("F1").rightJustified(8) << QStringLiteral("AUROC").rightJustified(8) << '\n';
+    for (int c = 0; c < e->classNames.size(); ++c) {
+        const ml::ClassMetrics &m = e->perClass[size_t(c)];
+        out << e->classNames[c].leftJustified(8) << QString::number(m.support).rightJustified(9) << QString::number(m.precision, 'f', 3).rightJustified(11)
+            << QString::number(m.recall, 'f', 3).rightJustified(9) << QString::number(m.f1, 'f', 3).rightJustified(8)
+            << (std::isnan(m.auroc) ? QStringLiteral("-") : QString::number(m.auroc, 'f', 3)).rightJustified(8) << '\n';
+    }
+    const auto write = [](const QString &path, const QByteArray &bytes) {
+        QFile f(path);
+        return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+    };
+    if (p.isSet(QStringLiteral("json")) && !write(p.value(QStringLiteral("json")), QJsonDocument(e->toJson()).toJson()))
+        return fail(QStringLiteral("%1: cannot write").arg(p.value(QStringLiteral("json"))));
+    if (p.isSet(QStringLiteral("csv"))) {
+        const QString csv = p.value(QStringLiteral("csv"));
+        const QString confusion = QString(csv).replace(QRegularExpression(QStringLiteral("(\\.csv)?$")), QStringLiteral("-confusion.csv"));
+        if (!write(csv, e->metricsCsv().toUtf8()) || !write(confusion, e->confusionCsv().toUtf8()))
+            return fail(QStringLiteral("%1: cannot write").arg(csv));
+    }
+    return 0;
+}
+
+} // namespace ecgscope::cli

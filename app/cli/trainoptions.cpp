@@ -1,0 +1,86 @@
+#include "app/cli/trainoptions.h"
+
+#include "core/paths.h"
+
+namespace ecgscope::cli {
+
+void addTrainOptions(QCommandLineParser &p)
+{
+    const ml::TrainConfig d;
+    p.addOption({QStringLiteral("width"), QStringLiteral("Network width (ResNet: first-stage channels; Inception: filters per branch). Default: 32 / 16."), QStringLiteral("N")});
+    p.addOption({QStringLiteral("depth"), QStringLiteral("Network depth (ResNet: blocks per stage; Inception: modules). Default: 2 / 6."), QStringLiteral("N")});
+    p.addOption({QStringLiteral("epochs"), QStringLiteral("Maximum epochs (default %1).").arg(d.epochs), QStringLiteral("N"), QString::number(d.epochs)});
+    p.addOption({QStringLiteral("batch"), QStringLiteral("Batch size (default %1).").arg(d.batchSize), QStringLiteral("N"), QString::number(d.batchSize)});
+    p.addOption({QStringLiteral("lr"), QStringLiteral("Initial learning rate of Adam, cosine-annealed (default %1).").arg(d.learningRate), QStringLiteral("LR"), QString::number(d.learningRate)});
+    p.addOption({QStringLiteral("weight-decay"), QStringLiteral("Adam weight decay (default %1).").arg(d.weightDecay), QStringLiteral("WD"), QString::number(d.weightDecay)});
+    p.addOption({QStringLiteral("patience"), QStringLiteral("Early stopping: epochs without a better validation macro-F1 (default %1).").arg(d.patience), QStringLiteral("N"), QString::number(d.patience)});
+    p.addOption({QStringLiteral("seed"), QStringLiteral("Seed (default 1)."), QStringLiteral("N"), QStringLiteral("1")});
+    p.addOption({QStringLiteral("threads"), QStringLiteral("LibTorch threads (default: one per core)."), QStringLiteral("N"), QStringLiteral("0")});
+    p.addOption({QStringLiteral("gamma"), QStringLiteral("Focal loss gamma (default 2)."), QStringLiteral("G"), QStringLiteral("2")});
+    p.addOption({QStringLiteral("alpha"), QStringLiteral("Focal loss alpha per class, comma-separated."), QStringLiteral("A,B,...")});
+    p.addOption({QStringLiteral("weights"), QStringLiteral("Class weights: inverse (frequency) or effective (number of samples). Default inverse."), QStringLiteral("SCHEME"), QStringLiteral("inverse")});
+    p.addOption({QStringLiteral("fixed-draw"), QStringLiteral("Balance: one undersampled draw for all epochs instead of a new one each epoch.")});
+    p.addOption({QStringLiteral("groups"), QStringLiteral("Subclass groups, 1-based classes: e.g. '1,2,3;4;5;6' (default)."), QStringLiteral("GROUPS")});
+    p.addOption({QStringLiteral("rate"), QStringLiteral("Model input rate in Hz (default 100)."), QStringLiteral("HZ"), QStringLiteral("100")});
+    p.addOption({QStringLiteral("no-augment"), QStringLiteral("No noise or lead dropout on training windows.")});
+    p.addOption({QStringLiteral("resume"), QStringLiteral("Continue from the checkpoints in the output folder.")});
+}
+
+Result<ml::TrainConfig> trainConfig(const QCommandLineParser &p, const QString &architecture, const QString &strategy)
+{
+    using R = Result<ml::TrainConfig>;
+    ml::TrainConfig c;
+    auto s = ml::StrategyConfig::fromName(strategy);
+    if (!s)
+        return R::failure(s.error());
+    c.strategy = s.value();
+    if (architecture == QLatin1String("resnet")) {
+        c.net = {ml::Architecture::ResNet, 32, 2};
+    } else if (architecture == QLatin1String("inception")) {
+        c.net = {ml::Architecture::Inception, 16, 6};
+    } else {
+        return R::failure(QStringLiteral("unknown architecture '%1' (resnet or inception)").arg(architecture));
+    }
+    if (p.isSet(QStringLiteral("width")))
+        c.net.width = p.value(QStringLiteral("width")).toInt();
+    if (p.isSet(QStringLiteral("depth")))
+        c.net.depth = p.value(QStringLiteral("depth")).toInt();
+    c.epochs = p.value(QStringLiteral("epochs")).toInt();
+    c.batchSize = p.value(QStringLiteral("batch")).toInt();
+    c.learningRate = p.value(QStringLiteral("lr")).toDouble();
+    c.weightDecay = p.value(QStringLiteral("weight-decay")).toDouble();
+    c.patience = p.value(QStringLiteral("patience")).toInt();
+    c.seed = p.value(QStringLiteral("seed")).toULongLong();
+    c.threads = p.value(QStringLiteral("threads")).toInt();
+    c.strategy.gamma = p.value(QStringLiteral("gamma")).toDouble();
+    for (const QString &a : p.value(QStringLiteral("alpha")).split(QLatin1Char(','), Qt::SkipEmptyParts))
+        c.strategy.alpha.push_back(a.toDouble());
+    const QString scheme = p.value(QStringLiteral("weights"));
+    if (scheme != QLatin1String("inverse") && scheme != QLatin1String("effective"))
+        return R::failure(QStringLiteral("--weights must be inverse or effective, not '%1'").arg(scheme));
+    c.strategy.scheme = scheme == QLatin1String("inverse") ? ml::WeightScheme::InverseFrequency : ml::WeightScheme::EffectiveNumber;
+    c.strategy.redrawEachEpoch = !p.isSet(QStringLiteral("fixed-draw"));
+    for (const QString &group : p.value(QStringLiteral("groups")).split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
+        std::vector<int> members;
+        for (const QString &cls : group.split(QLatin1Char(','), Qt::SkipEmptyParts))
+            members.push_back(cls.toInt() - 1);
+        c.strategy.groups.push_back(members);
+    }
+    c.contract.sampleRateHz = p.value(QStringLiteral("rate")).toDouble();
+    if (!(c.contract.sampleRateHz >= 50.0 && c.contract.sampleRateHz <= 1000.0))
+        return R::failure(QStringLiteral("--rate must be 50-1000 Hz"));
+    c.contract.samples = int(std::lround(c.contract.sampleRateHz * 10.0)); // 10 s windows
+    c.contract.bandHighHz = std::min(40.0, 0.45 * c.contract.sampleRateHz);
+    c.augment = !p.isSet(QStringLiteral("no-augment"));
+    c.resume = p.isSet(QStringLiteral("resume"));
+    if (c.epochs < 1 || c.batchSize < 2 || c.net.width < 1 || c.net.depth < 1)
+        return R::failure(QStringLiteral("--epochs, --batch, --width and --depth must be positive (batch at least 2)"));
+    return c;
+}
+
+QString modelDirOption(const QCommandLineParser &p)
+{
+    return p.isSet(QStringLiteral("model")) ? p.value(QStringLiteral("model")) : dataDir() + QStringLiteral("/models/default");
+}
+
+} // namespace ecgscope::cli

@@ -1,0 +1,209 @@
+#include "core/ml/classifier.h"
+
+#include "core/io/reader.h"
+#include "core/ml/nets.h"
+#include "core/ml/tensors.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace ecgscope::ml {
+
+namespace {
+
+struct LoadedStage {
+    std::shared_ptr<NetImpl> net;
+    std::vector<int> members;             ///< class of each output (single model, stage 2)
+    std::vector<std::vector<int>> groups; ///< classes of each output (stage 1 of subclass)
+};
+
+std::vector<int> intsOf(const QJsonValue &v)
+{
+    std::vector<int> out;
+    for (const auto &x : v.toArray())
+        out.push_back(x.toInt());
+    return out;
+}
+
+} // namespace
+
+struct Classifier::Impl {
+    QString dir;
+    QJsonObject card;
+    QString modelId;
+    QStringList classes;
+    InputContract contract;
+    std::vector<LoadedStage> stages;
+
+    /// Class probabilities [windows, classes] from all stages: for subclass, p(c) = p1(group of c) * p2(c | group).
+    torch::Tensor probabilities(const torch::Tensor &x) const
+    {
+        const int64_t k = classes.size();
+        torch::Tensor out = torch::zeros({x.size(0), k});
+        const LoadedStage &first = stages.front();
+        const torch::Tensor p1 = torch::softmax(first.net->forward(x), 1);
+        if (first.groups.empty()) {
+            for (size_t o = 0; o < first.members.size(); ++o)
+                out.select(1, first.members[o]).copy_(p1.select(1, int64_t(o)));
+            return out;
+        }
+        for (size_t g = 0; g < first.groups.size(); ++g) {
+            const auto &group = first.groups[g];
+            if (group.size() == 1) {
+                out.select(1, group.front()).copy_(p1.select(1, int64_t(g)));
+                continue;
+            }
+            const auto second = std::find_if(stages.begin() + 1, stages.end(), [&](const LoadedStage &s) { return s.members == group; });
+            const torch::Tensor p2 = torch::softmax(second->net->forward(x), 1);
+            for (size_t m = 0; m < group.size(); ++m)
+                out.select(1, group[m]).copy_(p1.select(1, int64_t(g)) * p2.select(1, int64_t(m)));
+        }
+        return out;
+    }
+};
+
+Classifier::Classifier() : d(std::make_unique<Impl>()) {}
+Classifier::~Classifier() = default;
+
+QString sha256OfFile(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    QCryptographicHash h(QCryptographicHash::Sha256);
+    h.addData(&f);
+    return QString::fromLatin1(h.result().toHex());
+}
+
+Result<std::shared_ptr<Classifier>> Classifier::load(const QString &modelDir)
+{
+    using R = Result<std::shared_ptr<Classifier>>;
+    const QString cardPath = QDir(modelDir).filePath(QStringLiteral("model.json"));
+    QFile f(cardPath);
+    if (!f.open(QIODevice::ReadOnly))
+        return R::failure(QStringLiteral("%1: cannot open model card: %2").arg(cardPath, f.errorString()));
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &parseError);
+    if (!doc.isObject())
+        return R::failure(QStringLiteral("%1: model card is not valid JSON: %2").arg(cardPath, parseError.errorString()));
+    std::shared_ptr<Classifier> c(new Classifier);
+    Impl &m = *c->d;
+    m.dir = QDir(modelDir).absolutePath();
+    m.card = doc.object();
+    if (m.card.value(QStringLiteral("format")).toString() != QLatin1String("ecgscope-model-1"))
+        return R::failure(QStringLiteral("%1: unknown model format '%2'").arg(cardPath, m.card.value(QStringLiteral("format")).toString()));
+    m.modelId = m.card.value(QStringLiteral("model_id")).toString();
+    for (const auto &v : m.card.value(QStringLiteral("classes")).toArray())
+        m.classes << v.toString();
+    if (m.classes.size() < 2)
+        return R::failure(QStringLiteral("%1: model card lists no classes").arg(cardPath));
+    auto contract = InputContract::fromJson(m.card.value(QStringLiteral("input")).toObject());
+    if (!contract)
+        return R::failure(QStringLiteral("%1: %2").arg(cardPath, contract.error()));
+    m.contract = contract.value();
+    auto net = NetConfig::fromJson(m.card.value(QStringLiteral("architecture")).toObject());
+    if (!net)
+        return R::failure(QStringLiteral("%1: %2").arg(cardPath, net.error()));
+    const QJsonObject hashes = m.card.value(QStringLiteral("weights_sha256")).toObject();
+    const QJsonArray stages = m.card.value(QStringLiteral("stages")).toArray();
+    if (stages.isEmpty())
+        return R::failure(QStringLiteral("%1: model card lists no weight files").arg(cardPath));
+    for (const auto &sv : stages) {
+        const QJsonObject s = sv.toObject();
+        const QString file = s.value(QStringLiteral("file")).toString();
+        const QString path = QDir(modelDir).filePath(file);
+        if (file.isEmpty() || file.contains(QLatin1Char('/')))
+            return R::failure(QStringLiteral("%1: weight file name '%2' is invalid").arg(cardPath, file));
+        const QString actual = sha256OfFile(path);
+        if (actual.isEmpty())
+            return R::failure(QStringLiteral("%1: cannot read weights").arg(path));
+        if (actual != hashes.value(file).toString())
+            return R::failure(QStringLiteral("%1: sha256 %2 does not match the model card (%3); the weights were changed or damaged")
+                                  .arg(path, actual.left(16), hashes.value(file).toString().left(16)));
+        LoadedStage stage;
+        for (const auto &g : s.value(QStringLiteral("groups")).toArray())
+            stage.groups.push_back(intsOf(g));
+        stage.members = intsOf(s.value(QStringLiteral("members")));
+        const int outputs = s.value(QStringLiteral("outputs")).toInt();
+        const size_t expected = stage.groups.empty() ? stage.members.size() : stage.groups.size();
+        if (outputs < 2 || size_t(outputs) != expected)
+            return R::failure(QStringLiteral("%1: stage %2 declares %3 outputs for %4 classes or groups").arg(cardPath, file).arg(outputs).arg(expected));
+        for (int cls : stage.members)
+            if (cls < 0 || cls >= m.classes.size())
+                return R::failure(QStringLiteral("%1: stage %2 names class %3 of %4").arg(cardPath, file).arg(cls).arg(m.classes.size()));
+        try {
+            stage.net = makeNet(net.value(), m.contract.leads.size(), outputs);
+            torch::serialize::InputArchive archive;
+            archive.load_from(path.toStdString());
+            stage.net->load(archive);
+            stage.net->eval();
+        } catch (const c10::Error &e) {
+            return R::failure(QStringLiteral("%1: weights do not fit the architecture in the model card: %2")
+                                  .arg(path, QString::fromStdString(e.what_without_backtrace()).section(QLatin1Char('\n'), 0, 0)));
+        }
+        m.stages.push_back(std::move(stage));
+    }
+    for (size_t g = 0; g < m.stages.front().groups.size(); ++g) {
+        const auto &group = m.stages.front().groups[g];
+        if (group.size() > 1 && std::none_of(m.stages.begin() + 1, m.stages.end(), [&](const LoadedStage &s) { return s.members == group; }))
+            return R::failure(QStringLiteral("%1: no second-stage model for group %2").arg(cardPath).arg(g + 1));
+    }
+    return c;
+}
+
+Result<Prediction> Classifier::classify(const Ecg &ecg) const
+{
+    auto prepared = prepare(ecg, d->contract);
+    if (!prepared)
+        return Result<Prediction>::failure(prepared.error());
+    c10::InferenceMode guard; // thread-local: set in the calling (worker) thread
+    const torch::Tensor probs = d->probabilities(windowsTensor(prepared.value(), d->contract)).mean(0).contiguous();
+    Prediction p;
+    p.probabilities.assign(probs.data_ptr<float>(), probs.data_ptr<float>() + probs.size(0));
+    p.topClass = int(std::max_element(p.probabilities.begin(), p.probabilities.end()) - p.probabilities.begin());
+    p.windows = int(prepared->windows.size());
+    if (!prepared->missingLeads.isEmpty())
+        p.warnings << QStringLiteral("leads missing from the record (set to zero): %1").arg(prepared->missingLeads.join(QStringLiteral(", ")));
+    return p;
+}
+
+Result<Evaluation> Classifier::evaluate(const dataset::Manifest &manifest, const QString &split, Progress *progress) const
+{
+    const auto entries = split.isEmpty() ? [&] {
+        std::vector<const dataset::Entry *> all;
+        for (const auto &e : manifest.entries)
+            all.push_back(&e);
+        return all;
+    }() : manifest.inSplit(split);
+    std::vector<int> truth, predicted;
+    std::vector<std::vector<float>> probabilities;
+    const int k = std::max(int(d->classes.size()), manifest.classCount);
+    for (size_t i = 0; i < entries.size(); ++i) {
+        if (progress && progress->cancelled())
+            return Result<Evaluation>::failure(QStringLiteral("evaluation cancelled"));
+        auto ecg = io::readEcg(entries[i]->path);
+        if (!ecg)
+            return Result<Evaluation>::failure(ecg.error());
+        auto p = classify(ecg.value());
+        if (!p)
+            return Result<Evaluation>::failure(p.error());
+        truth.push_back(entries[i]->label);
+        predicted.push_back(p->topClass);
+        p->probabilities.resize(size_t(k), 0.0f);
+        probabilities.push_back(p->probabilities);
+        if (progress)
+            progress->report(qint64(i + 1), qint64(entries.size()), QStringLiteral("evaluating %1").arg(split.isEmpty() ? QStringLiteral("records") : split));
+    }
+    return ml::evaluate(dataset::classNames(k), truth, predicted, probabilities);
+}
+
+QString Classifier::modelId() const { return d->modelId; }
+QStringList Classifier::classNames() const { return d->classes; }
+const InputContract &Classifier::contract() const { return d->contract; }
+const QJsonObject &Classifier::card() const { return d->card; }
+QString Classifier::directory() const { return d->dir; }
+
+} // namespace ecgscope::ml

@@ -1,0 +1,121 @@
+#include "core/ml/contract.h"
+
+#include "core/dsp/filter.h"
+#include "core/dsp/resample.h"
+
+#include <QJsonArray>
+
+#include <algorithm>
+#include <cmath>
+
+namespace ecgscope::ml {
+
+namespace {
+// Plausible range of an ECG lead's robust peak-to-peak amplitude in µV: below it the data are likely
+// in mV or V without a unit conversion, above it in nV or raw ADC counts of a high-resolution device.
+constexpr double kMinPlausibleUv = 20.0;
+constexpr double kMaxPlausibleUv = 50000.0;
+} // namespace
+
+InputContract::InputContract() : leads(standardLeadNames()) {}
+
+QJsonObject InputContract::toJson() const
+{
+    return QJsonObject{{QStringLiteral("sample_rate_hz"), sampleRateHz},
+                       {QStringLiteral("samples"), samples},
+                       {QStringLiteral("leads"), QJsonArray::fromStringList(leads)},
+                       {QStringLiteral("units"), units},
+                       {QStringLiteral("band_low_hz"), bandLowHz},
+                       {QStringLiteral("band_high_hz"), bandHighHz},
+                       {QStringLiteral("normalisation"), QStringLiteral("per-lead standardisation (zero mean, unit variance) per window")}};
+}
+
+Result<InputContract> InputContract::fromJson(const QJsonObject &json)
+{
+    InputContract c;
+    c.sampleRateHz = json.value(QStringLiteral("sample_rate_hz")).toDouble();
+    c.samples = json.value(QStringLiteral("samples")).toInt();
+    c.leads.clear();
+    for (const auto &v : json.value(QStringLiteral("leads")).toArray())
+        c.leads << v.toString();
+    c.units = json.value(QStringLiteral("units")).toString();
+    c.bandLowHz = json.value(QStringLiteral("band_low_hz")).toDouble();
+    c.bandHighHz = json.value(QStringLiteral("band_high_hz")).toDouble();
+    if (!(c.sampleRateHz > 0) || c.samples <= 0 || c.leads.isEmpty())
+        return Result<InputContract>::failure(QStringLiteral("input contract is incomplete (rate, samples, leads)"));
+    if (c.units != QLatin1String("uV"))
+        return Result<InputContract>::failure(QStringLiteral("input contract asks for units '%1'; EcgScope records are in uV").arg(c.units));
+    return c;
+}
+
+bool InputContract::operator==(const InputContract &o) const
+{
+    return sampleRateHz == o.sampleRateHz && samples == o.samples && leads == o.leads && units == o.units &&
+           bandLowHz == o.bandLowHz && bandHighHz == o.bandHighHz;
+}
+
+Result<Prepared> prepare(const Ecg &ecg, const InputContract &c, double strideMs)
+{
+    const QString invalid = ecg.validate();
+    if (!invalid.isEmpty())
+        return Result<Prepared>::failure(QStringLiteral("%1: %2").arg(ecg.sourcePath, invalid));
+    const Ecg at = dsp::resample(ecg, c.sampleRateHz);
+    const auto sections = dsp::bandpass(c.bandLowHz, c.bandHighHz, c.sampleRateHz);
+    const int n = at.sampleCount();
+    Prepared p;
+    std::vector<std::vector<float>> filtered;
+    std::vector<double> spans;
+    for (const QString &name : c.leads) {
+        const LeadSignal *lead = at.lead(name);
+        if (!lead) {
+            p.missingLeads << name;
+            filtered.emplace_back();
+            continue;
+        }
+        filtered.push_back(dsp::filtfilt(lead->microvolts, sections, c.sampleRateHz));
+        std::vector<float> sorted = filtered.back();
+        std::sort(sorted.begin(), sorted.end());
+        spans.push_back(sorted[size_t(0.99 * (n - 1))] - sorted[size_t(0.01 * (n - 1))]);
+    }
+    if (spans.empty())
+        return Result<Prepared>::failure(QStringLiteral("%1: none of the model's leads (%2) is in the record").arg(ecg.sourcePath, c.leads.join(QStringLiteral(", "))));
+    std::nth_element(spans.begin(), spans.begin() + long(spans.size() / 2), spans.end());
+    const double span = spans[spans.size() / 2];
+    if (span < kMinPlausibleUv || span > kMaxPlausibleUv)
+        return Result<Prepared>::failure(QStringLiteral("%1: median lead amplitude %2 uV is not plausible for an ECG in microvolts (wrong units in the file?)")
+                                             .arg(ecg.sourcePath).arg(span, 0, 'g', 3));
+
+    // Window starts: 0, stride, ... and a last one flush with the end, so the whole record is covered.
+    std::vector<long> starts{0};
+    const long stride = std::max(1L, std::lround(strideMs * c.sampleRateHz / 1000.0));
+    if (n > c.samples) {
+        for (long s = stride; s + c.samples < n; s += stride)
+            starts.push_back(s);
+        starts.push_back(n - c.samples);
+    }
+    const size_t leadCount = size_t(c.leads.size());
+    for (long s : starts) {
+        Window w;
+        w.startMs = 1000.0 * double(s) / c.sampleRateHz;
+        w.values.assign(leadCount * size_t(c.samples), 0.0f);
+        for (size_t l = 0; l < leadCount; ++l) {
+            if (filtered[l].empty())
+                continue;
+            const long len = std::min<long>(c.samples, n - s);
+            double mean = 0.0, sq = 0.0;
+            for (long i = 0; i < len; ++i)
+                mean += filtered[l][size_t(s + i)];
+            mean /= double(len);
+            for (long i = 0; i < len; ++i)
+                sq += std::pow(filtered[l][size_t(s + i)] - mean, 2);
+            const double sd = std::sqrt(sq / double(len)) + 1.0; // +1 µV keeps a flat lead from exploding
+            float *out = w.values.data() + l * size_t(c.samples);
+            for (long i = 0; i < len; ++i)
+                out[i] = float((filtered[l][size_t(s + i)] - mean) / sd);
+        }
+        p.windows.push_back(std::move(w));
+    }
+    return p;
+}
+
+} // namespace ecgscope::ml

@@ -1,0 +1,161 @@
+#include "core/ml/metrics.h"
+
+#include <QJsonArray>
+#include <QTextStream>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+namespace ecgscope::ml {
+
+namespace {
+double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
+double harmonic(double p, double r) { return p + r > 0 ? 2 * p * r / (p + r) : 0.0; }
+} // namespace
+
+double auroc(const std::vector<float> &scores, const std::vector<bool> &positive)
+{
+    std::vector<size_t> order(scores.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return scores[a] < scores[b]; });
+    // Average ranks over ties, then U = sum of positive ranks - P(P+1)/2.
+    std::vector<double> rank(scores.size());
+    for (size_t i = 0; i < order.size();) {
+        size_t j = i;
+        while (j + 1 < order.size() && scores[order[j + 1]] == scores[order[i]])
+            ++j;
+        for (size_t k = i; k <= j; ++k)
+            rank[order[k]] = 0.5 * double(i + j) + 1.0;
+        i = j + 1;
+    }
+    double pos = 0, neg = 0, sum = 0;
+    for (size_t i = 0; i < scores.size(); ++i) {
+        if (positive[i]) {
+            ++pos;
+            sum += rank[i];
+        } else {
+            ++neg;
+        }
+    }
+    if (pos == 0 || neg == 0)
+        return std::numeric_limits<double>::quiet_NaN();
+    return (sum - pos * (pos + 1) / 2) / (pos * neg);
+}
+
+Evaluation evaluate(const QStringList &classNames, const std::vector<int> &truth, const std::vector<int> &predicted,
+                    const std::vector<std::vector<float>> &probabilities)
+{
+    const size_t k = size_t(classNames.size());
+    Evaluation e;
+    e.classNames = classNames;
+    e.count = int(truth.size());
+    e.confusion.assign(k, std::vector<int>(k, 0));
+    for (size_t i = 0; i < truth.size(); ++i)
+        ++e.confusion[size_t(truth[i])][size_t(predicted[i])];
+    int correct = 0;
+    for (size_t c = 0; c < k; ++c) {
+        const int tp = e.confusion[c][c];
+        int rowSum = 0, colSum = 0;
+        for (size_t o = 0; o < k; ++o) {
+            rowSum += e.confusion[c][o];
+            colSum += e.confusion[o][c];
+        }
+        correct += tp;
+        ClassMetrics m;
+        m.support = rowSum;
+        m.precision = ratio(tp, colSum);
+        m.recall = ratio(tp, rowSum);
+        m.f1 = harmonic(m.precision, m.recall);
+        m.auroc = std::numeric_limits<double>::quiet_NaN();
+        if (!probabilities.empty()) {
+            std::vector<float> scores;
+            std::vector<bool> positive;
+            for (size_t i = 0; i < truth.size(); ++i) {
+                scores.push_back(probabilities[i][c]);
+                positive.push_back(size_t(truth[i]) == c);
+            }
+            m.auroc = auroc(scores, positive);
+        }
+        e.perClass.push_back(m);
+        e.macroPrecision += m.precision / double(k);
+        e.macroRecall += m.recall / double(k);
+        e.macroF1 += m.f1 / double(k);
+    }
+    e.accuracy = ratio(correct, e.count);
+    // Single-label: every error is one false positive and one false negative, so micro P = R = F1 = accuracy.
+    e.microPrecision = e.microRecall = e.microF1 = e.accuracy;
+    return e;
+}
+
+QJsonObject Evaluation::toJson() const
+{
+    QJsonArray matrix;
+    for (const auto &row : confusion) {
+        QJsonArray r;
+        for (int v : row)
+            r.append(v);
+        matrix.append(r);
+    }
+    QJsonObject classes;
+    for (int c = 0; c < classNames.size(); ++c) {
+        const ClassMetrics &m = perClass[size_t(c)];
+        classes.insert(classNames[c], QJsonObject{{QStringLiteral("support"), m.support},
+                                                  {QStringLiteral("precision"), m.precision},
+                                                  {QStringLiteral("recall"), m.recall},
+                                                  {QStringLiteral("f1"), m.f1},
+                                                  {QStringLiteral("auroc"), std::isnan(m.auroc) ? QJsonValue() : QJsonValue(m.auroc)}});
+    }
+    return QJsonObject{{QStringLiteral("count"), count},
+                       {QStringLiteral("classes"), QJsonArray::fromStringList(classNames)},
+                       {QStringLiteral("confusion"), matrix},
+                       {QStringLiteral("per_class"), classes},
+                       {QStringLiteral("accuracy"), accuracy},
+                       {QStringLiteral("micro"), QJsonObject{{QStringLiteral("precision"), microPrecision}, {QStringLiteral("recall"), microRecall}, {QStringLiteral("f1"), microF1}}},
+                       {QStringLiteral("macro"), QJsonObject{{QStringLiteral("precision"), macroPrecision}, {QStringLiteral("recall"), macroRecall}, {QStringLiteral("f1"), macroF1}}}};
+}
+
+QString Evaluation::metricsCsv() const
+{
+    QString t;
+    QTextStream s(&t);
+    s << "class,support,precision,recall,f1,auroc\n";
+    for (int c = 0; c < classNames.size(); ++c) {
+        const ClassMetrics &m = perClass[size_t(c)];
+        s << classNames[c] << ',' << m.support << ',' << m.precision << ',' << m.recall << ',' << m.f1 << ','
+          << (std::isnan(m.auroc) ? QString() : QString::number(m.auroc)) << '\n';
+    }
+    s << "micro," << count << ',' << microPrecision << ',' << microRecall << ',' << microF1 << ",\n";
+    s << "macro," << count << ',' << macroPrecision << ',' << macroRecall << ',' << macroF1 << ",\n";
+    return t;
+}
+
+QString Evaluation::confusionCsv() const
+{
+    QString t = QStringLiteral("true\\predicted,") + classNames.join(QLatin1Char(',')) + QLatin1Char('\n');
+    for (int c = 0; c < classNames.size(); ++c) {
+        t += classNames[c];
+        for (int v : confusion[size_t(c)])
+            t += QLatin1Char(',') + QString::number(v);
+        t += QLatin1Char('\n');
+    }
+    return t;
+}
+
+QString Evaluation::confusionText() const
+{
+    QString t = QStringLiteral("true \\ pred").leftJustified(12);
+    for (const QString &n : classNames)
+        t += n.rightJustified(8);
+    t += QLatin1Char('\n');
+    for (int c = 0; c < classNames.size(); ++c) {
+        t += classNames[c].leftJustified(12);
+        for (int v : confusion[size_t(c)])
+            t += QString::number(v).rightJustified(8);
+        t += QLatin1Char('\n');
+    }
+    return t;
+}
+
+} // namespace ecgscope::ml

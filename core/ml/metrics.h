@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+#include <vector>
+
+namespace ecgscope::ml {
+
+struct ClassMetrics {
+    int support = 0; ///< true members of the class
+    double precision = 0.0;
+    double recall = 0.0;
+    double f1 = 0.0;
+    double auroc = 0.0; ///< one-vs-rest; NaN when the class or its complement is absent
+};
+
+/// Classification metrics of one evaluation. Precision of a class never predicted, and recall of a class
+/// never present, are 0 (and such classes still count in macro averages, as in scikit-learn's default).
+struct Evaluation {
+    QStringList classNames;
+    std::vector<std::vector<int>> confusion; ///< [true][predicted] counts
+    std::vector<ClassMetrics> perClass;
+    double accuracy = 0.0;
+    double microPrecision = 0.0, microRecall = 0.0, microF1 = 0.0; ///< equal to accuracy for single-label data
+    double macroPrecision = 0.0, macroRecall = 0.0, macroF1 = 0.0;
+    int count = 0;
+
+    QJsonObject toJson() const;
+    /// One row per class plus micro/macro rows: class,support,precision,recall,f1,auroc.
+    QString metricsCsv() const;
+    /// The confusion matrix with class names on both axes.
+    QString confusionCsv() const;
+    /// The confusion matrix as aligned text, rows = true class.
+    QString confusionText() const;
+};
+
+/// Computes the metrics from true labels, predicted labels and (for AUROC) the predicted probabilities
+/// (`probabilities[i][c]`; may be empty, then AUROC is NaN).
+Evaluation evaluate(const QStringList &classNames, const std::vector<int> &truth, const std::vector<int> &predicted,
+                    const std::vector<std::vector<float>> &probabilities = {});
+
+/// Area under the ROC curve of `scores` for the positives (Mann-Whitney U, ties count one half).
+double auroc(const std::vector<float> &scores, const std::vector<bool> &positive);
+
+} // namespace ecgscope::ml

@@ -1,0 +1,73 @@
+#include "core/ml/tensors.h"
+
+#include "core/io/reader.h"
+
+#include <QtConcurrent/QtConcurrentMap>
+
+#include <atomic>
+#include <cstring>
+#include <numeric>
+
+namespace ecgscope::ml {
+
+Result<SplitTensors> loadSplit(const dataset::Manifest &manifest, const QString &split, const InputContract &contract,
+                               Progress *progress)
+{
+    const std::vector<const dataset::Entry *> entries = manifest.inSplit(split);
+    const int64_t n = int64_t(entries.size());
+    const int64_t leads = contract.leads.size();
+    SplitTensors t;
+    t.x = torch::zeros({n, leads, contract.samples});
+    t.y = torch::zeros({n}, torch::kInt64);
+    if (n == 0)
+        return t;
+    // Reading and preparing records is independent per record: spread it over the cores.
+    std::vector<QString> errors(static_cast<size_t>(n));
+    std::atomic<qint64> done{0};
+    std::vector<int64_t> rows(static_cast<size_t>(n));
+    std::iota(rows.begin(), rows.end(), 0);
+    float *x = t.x.data_ptr<float>();
+    QtConcurrent::blockingMap(rows, [&](int64_t i) {
+        if (progress && progress->cancelled())
+            return;
+        const dataset::Entry &e = *entries[size_t(i)];
+        auto ecg = io::readEcg(e.path);
+        if (!ecg) {
+            errors[size_t(i)] = ecg.error();
+            return;
+        }
+        auto prepared = prepare(ecg.value(), contract);
+        if (!prepared) {
+            errors[size_t(i)] = prepared.error();
+            return;
+        }
+        const std::vector<float> &v = prepared->windows.front().values;
+        std::memcpy(x + i * leads * contract.samples, v.data(), v.size() * sizeof(float));
+        if (progress)
+            progress->report(++done, n, QStringLiteral("loading %1 records").arg(split));
+    });
+    if (progress && progress->cancelled())
+        return Result<SplitTensors>::failure(QStringLiteral("loading cancelled"));
+    for (const QString &e : errors) {
+        if (!e.isEmpty())
+            return Result<SplitTensors>::failure(e);
+    }
+    auto *y = t.y.data_ptr<int64_t>();
+    for (int64_t i = 0; i < n; ++i)
+        y[i] = entries[size_t(i)]->label;
+    return t;
+}
+
+torch::Tensor windowsTensor(const Prepared &prepared, const InputContract &contract)
+{
+    const int64_t w = int64_t(prepared.windows.size());
+    torch::Tensor x = torch::empty({w, int64_t(contract.leads.size()), contract.samples});
+    float *p = x.data_ptr<float>();
+    for (int64_t i = 0; i < w; ++i) {
+        const auto &v = prepared.windows[size_t(i)].values;
+        std::memcpy(p + i * int64_t(v.size()), v.data(), v.size() * sizeof(float));
+    }
+    return x;
+}
+
+} // namespace ecgscope::ml

@@ -1,0 +1,25 @@
+#pragma once
+// Private to core/ml: records to tensors.
+
+#include "core/dataset/manifest.h"
+#include "core/ml/contract.h"
+#include "core/progress.h"
+
+#include <torch/torch.h>
+
+namespace ecgscope::ml {
+
+/// The first window of every record of a split, as x [N, leads, samples] and y [N] (int64 class index).
+struct SplitTensors {
+    torch::Tensor x;
+    torch::Tensor y;
+    int64_t size() const { return x.defined() ? x.size(0) : 0; }
+};
+
+Result<SplitTensors> loadSplit(const dataset::Manifest &manifest, const QString &split, const InputContract &contract,
+                               Progress *progress);
+
+/// Windows of one prepared record as a [windows, leads, samples] tensor.
+torch::Tensor windowsTensor(const Prepared &prepared, const InputContract &contract);
+
+} // namespace ecgscope::ml

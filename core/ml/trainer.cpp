@@ -1,0 +1,417 @@
+#include "core/ml/classifier.h"
+#include "core/ml/nets.h"
+#include "core/ml/tensors.h"
+#include "core/ml/training.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <QTextStream>
+
+#include <cmath>
+#include <random>
+
+namespace ecgscope::ml {
+
+namespace {
+
+// Augmentation strengths, in units of the standardised signal.
+constexpr double kNoiseSd = 0.05;
+constexpr double kLeadDropout = 0.1; // probability that a training window loses a lead (as reduced-lead files do)
+constexpr int64_t kEvalChunk = 256;
+
+struct Stage {
+    QString name;                  ///< "model", "stage1", "stage2-<group>"
+    QString file;                  ///< weights file name in the model folder
+    std::vector<int> members;      ///< classes this stage separates (its outputs), for the card
+    std::vector<std::vector<int>> groups; ///< stage 1 of subclass: its outputs are these groups
+    SplitTensors train, val;       ///< labels already mapped to this stage's outputs
+    int outputs = 0;
+};
+
+Status writeText(const QString &path, const QString &text)
+{
+    QSaveFile f(path);
+    const QByteArray bytes = text.toUtf8();
+    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
+        return Status::failure(QStringLiteral("%1: cannot write: %2").arg(path, f.errorString()));
+    return success();
+}
+
+/// Keeps the samples whose label is in `keep` and relabels them through `map` (class -> new label).
+SplitTensors remap(const SplitTensors &t, const std::vector<int> &map)
+{
+    if (t.size() == 0)
+        return t;
+    const auto *y = t.y.data_ptr<int64_t>();
+    std::vector<int64_t> rows, labels;
+    for (int64_t i = 0; i < t.size(); ++i) {
+        if (map[size_t(y[i])] >= 0) {
+            rows.push_back(i);
+            labels.push_back(map[size_t(y[i])]);
+        }
+    }
+    SplitTensors out;
+    const torch::Tensor index = torch::tensor(rows, torch::kInt64);
+    out.x = t.x.index_select(0, index);
+    out.y = torch::tensor(labels, torch::kInt64);
+    return out;
+}
+
+std::vector<int> labelsOf(const SplitTensors &t)
+{
+    const auto *y = t.y.data_ptr<int64_t>();
+    return std::vector<int>(y, y + t.size());
+}
+
+std::vector<torch::Tensor> snapshot(const std::shared_ptr<NetImpl> &net)
+{
+    std::vector<torch::Tensor> state;
+    for (const auto &p : net->parameters())
+        state.push_back(p.detach().clone());
+    for (const auto &b : net->buffers())
+        state.push_back(b.detach().clone());
+    return state;
+}
+
+void restore(const std::shared_ptr<NetImpl> &net, const std::vector<torch::Tensor> &state)
+{
+    torch::NoGradGuard noGrad;
+    size_t i = 0;
+    for (auto &p : net->parameters())
+        p.copy_(state[i++]);
+    for (auto &b : net->buffers())
+        b.copy_(state[i++]);
+}
+
+torch::Tensor predictLogits(const std::shared_ptr<NetImpl> &net, const torch::Tensor &x)
+{
+    torch::NoGradGuard noGrad;
+    net->eval();
+    std::vector<torch::Tensor> chunks;
+    for (int64_t s = 0; s < x.size(0); s += kEvalChunk)
+        chunks.push_back(net->forward(x.slice(0, s, std::min(s + kEvalChunk, x.size(0)))));
+    net->train();
+    return torch::cat(chunks);
+}
+
+double macroF1(const std::shared_ptr<NetImpl> &net, const SplitTensors &val, int outputs)
+{
+    if (val.size() == 0)
+        return 0.0;
+    const torch::Tensor pred = predictLogits(net, val.x).argmax(1).contiguous();
+    const auto *p = pred.data_ptr<int64_t>();
+    QStringList names;
+    for (int c = 0; c < outputs; ++c)
+        names << QString::number(c);
+    return evaluate(names, labelsOf(val), std::vector<int>(p, p + pred.size(0))).macroF1;
+}
+
+struct StageOutcome {
+    std::shared_ptr<NetImpl> net;
+    double samples = 0.0;
+    double seconds = 0.0;
+};
+
+Result<StageOutcome> trainStage(const Stage &stage, const TrainConfig &cfg, const QString &outDir, TrainingObserver *observer,
+                                std::vector<EpochReport> &history)
+{
+    if (stage.train.size() == 0)
+        return Result<StageOutcome>::failure(QStringLiteral("%1: the training split is empty").arg(stage.name));
+    torch::manual_seed(cfg.seed);
+    StageOutcome out;
+    out.net = makeNet(cfg.net, stage.train.x.size(1), stage.outputs);
+    torch::optim::Adam optimizer(out.net->parameters(), torch::optim::AdamOptions(cfg.learningRate).weight_decay(cfg.weightDecay));
+
+    const std::vector<int> labels = labelsOf(stage.train);
+    std::vector<int> counts(size_t(stage.outputs), 0);
+    for (int l : labels)
+        ++counts[size_t(l)];
+    torch::Tensor weights, alpha;
+    if (cfg.strategy.classWeights) {
+        const auto w = classWeights(counts, cfg.strategy.scheme, cfg.strategy.beta);
+        weights = torch::tensor(std::vector<float>(w.begin(), w.end()));
+    }
+    if (cfg.strategy.focal && int(cfg.strategy.alpha.size()) == stage.outputs)
+        alpha = torch::tensor(std::vector<float>(cfg.strategy.alpha.begin(), cfg.strategy.alpha.end()));
+    const auto lossOf = [&](const torch::Tensor &logits, const torch::Tensor &y) {
+        if (cfg.strategy.focal)
+            return focalLoss(logits, y, cfg.strategy.gamma, alpha);
+        auto options = torch::nn::functional::CrossEntropyFuncOptions();
+        if (weights.defined())
+            options = options.weight(weights);
+        return torch::nn::functional::cross_entropy(logits, y, options);
+    };
+
+    const QString checkpointPath = QDir(outDir).filePath(QStringLiteral("checkpoint-%1.pt").arg(stage.name));
+    int firstEpoch = 1;
+    double best = -1.0;
+    int badEpochs = 0;
+    std::vector<torch::Tensor> bestState = snapshot(out.net);
+    if (cfg.resume && QFile::exists(checkpointPath)) {
+        try {
+            torch::serialize::InputArchive archive, model, optim, bestArchive;
+            archive.load_from(checkpointPath.toStdString());
+            archive.read("model", model);
+            archive.read("optimizer", optim);
+            archive.read("best_model", bestArchive);
+            out.net->load(model);
+            optimizer.load(optim);
+            torch::Tensor meta;
+            archive.read("meta", meta);
+            firstEpoch = int(meta[0].item<double>()) + 1;
+            best = meta[1].item<double>();
+            badEpochs = int(meta[2].item<double>());
+            const auto current = snapshot(out.net);
+            out.net->load(bestArchive);
+            bestState = snapshot(out.net);
+            restore(out.net, current);
+        } catch (const c10::Error &e) {
+            return Result<StageOutcome>::failure(QStringLiteral("%1: cannot resume: %2").arg(checkpointPath, QString::fromStdString(e.what_without_backtrace())));
+        }
+    }
+
+    QElapsedTimer clock;
+    clock.start();
+    const int64_t n = stage.train.size();
+    for (int epoch = firstEpoch; epoch <= cfg.epochs && badEpochs < cfg.patience; ++epoch) {
+        QElapsedTimer epochClock;
+        epochClock.start();
+        // Cosine annealing from the initial learning rate towards zero over the planned epochs.
+        const double lr = cfg.learningRate * 0.5 * (1.0 + std::cos(M_PI * (epoch - 1) / cfg.epochs));
+        for (auto &group : optimizer.param_groups())
+            static_cast<torch::optim::AdamOptions &>(group.options()).lr(lr);
+
+        std::vector<size_t> order;
+        if (cfg.strategy.balance) {
+            order = balancedDraw(labels, stage.outputs, cfg.strategy.redrawEachEpoch ? cfg.seed + uint64_t(epoch) : cfg.seed);
+        } else {
+            order.resize(size_t(n));
+            std::iota(order.begin(), order.end(), 0);
+        }
+        std::mt19937_64 rng(cfg.seed * 7919ULL + uint64_t(epoch));
+        std::shuffle(order.begin(), order.end(), rng);
+
+        double lossSum = 0.0;
+        int batches = 0;
+        const int64_t batchCount = (int64_t(order.size()) + cfg.batchSize - 1) / cfg.batchSize;
+        for (size_t start = 0; start < order.size(); start += size_t(cfg.batchSize)) {
+            if (observer && observer->cancelled())
+                return Result<StageOutcome>::failure(QStringLiteral("training cancelled (%1, epoch %2); checkpoints kept in %3").arg(stage.name).arg(epoch).arg(outDir));
+            const size_t end = std::min(order.size(), start + size_t(cfg.batchSize));
+            if (end - start < 2)
+                continue; // batch norm needs two samples
+            const torch::Tensor index = torch::tensor(std::vector<int64_t>(order.begin() + long(start), order.begin() + long(end)), torch::kInt64);
+            torch::Tensor x = stage.train.x.index_select(0, index);
+            const torch::Tensor y = stage.train.y.index_select(0, index);
+            if (cfg.augment) {
+                x = x + kNoiseSd * torch::randn_like(x);
+                x = x * (torch::rand({x.size(0), x.size(1), 1}) >= kLeadDropout).to(torch::kFloat);
+            }
+            optimizer.zero_grad();
+            const torch::Tensor loss = lossOf(out.net->forward(x), y);
+            loss.backward();
+            optimizer.step();
+            lossSum += loss.item<double>();
+            ++batches;
+            out.samples += double(end - start);
+            if (observer)
+                observer->report(batches, batchCount, QStringLiteral("%1 epoch %2/%3").arg(stage.name).arg(epoch).arg(cfg.epochs));
+        }
+        const double f1 = macroF1(out.net, stage.val.size() > 0 ? stage.val : stage.train, stage.outputs);
+        if (f1 > best) {
+            best = f1;
+            bestState = snapshot(out.net);
+            badEpochs = 0;
+        } else {
+            ++badEpochs;
+        }
+        EpochReport report{stage.name, epoch, cfg.epochs, batches ? lossSum / batches : 0.0, f1, lr, epochClock.elapsed() / 1000.0};
+        history.push_back(report);
+        if (observer)
+            observer->epochFinished(report);
+
+        try {
+            torch::serialize::OutputArchive archive, model, optim, bestArchive;
+            out.net->save(model);
+            optimizer.save(optim);
+            const auto current = snapshot(out.net);
+            restore(out.net, bestState);
+            out.net->save(bestArchive);
+            restore(out.net, current);
+            archive.write("model", model);
+            archive.write("optimizer", optim);
+            archive.write("best_model", bestArchive);
+            archive.write("meta", torch::tensor({double(epoch), best, double(badEpochs)}, torch::kDouble));
+            archive.save_to(checkpointPath.toStdString());
+        } catch (const c10::Error &e) {
+            return Result<StageOutcome>::failure(QStringLiteral("%1: cannot write checkpoint: %2").arg(checkpointPath, QString::fromStdString(e.what_without_backtrace())));
+        }
+    }
+    restore(out.net, bestState);
+    out.seconds = clock.elapsed() / 1000.0;
+    return out;
+}
+
+QJsonArray toJson(const std::vector<int> &v)
+{
+    QJsonArray a;
+    for (int x : v)
+        a.append(x);
+    return a;
+}
+
+QJsonArray toJson(const std::vector<std::vector<int>> &v)
+{
+    QJsonArray a;
+    for (const auto &x : v)
+        a.append(toJson(x));
+    return a;
+}
+
+} // namespace
+
+Result<TrainResult> train(const dataset::Manifest &manifest, const TrainConfig &cfg, const QString &outDir, TrainingObserver *observer)
+{
+    if (cfg.epochs < 1 || cfg.batchSize < 2 || !(cfg.learningRate > 0))
+        return Result<TrainResult>::failure(QStringLiteral("train: epochs >= 1, batch size >= 2 and a positive learning rate are required"));
+    if (!QDir().mkpath(outDir))
+        return Result<TrainResult>::failure(QStringLiteral("%1: cannot create folder").arg(outDir));
+    if (cfg.threads > 0)
+        torch::set_num_threads(cfg.threads);
+    QElapsedTimer clock;
+    clock.start();
+
+    auto train = loadSplit(manifest, QStringLiteral("train"), cfg.contract, observer);
+    if (!train)
+        return Result<TrainResult>::failure(train.error());
+    auto val = loadSplit(manifest, QStringLiteral("val"), cfg.contract, observer);
+    if (!val)
+        return Result<TrainResult>::failure(val.error());
+
+    const int k = manifest.classCount;
+    std::vector<Stage> stages;
+    if (cfg.strategy.subclass) {
+        const auto groups = cfg.strategy.effectiveGroups(k);
+        std::vector<int> groupOf(static_cast<size_t>(k), -1);
+        for (size_t g = 0; g < groups.size(); ++g)
+            for (int c : groups[g]) {
+                if (c < 0 || c >= k || groupOf[size_t(c)] >= 0)
+                    return Result<TrainResult>::failure(QStringLiteral("subclass: class %1 is out of range or in two groups").arg(c + 1));
+                groupOf[size_t(c)] = int(g);
+            }
+        if (std::count(groupOf.begin(), groupOf.end(), -1) > 0)
+            return Result<TrainResult>::failure(QStringLiteral("subclass: every class must be in one group"));
+        Stage s1{QStringLiteral("stage1"), QStringLiteral("stage1.pt"), {}, groups, remap(train.value(), groupOf), remap(val.value(), groupOf), int(groups.size())};
+        stages.push_back(s1);
+        for (size_t g = 0; g < groups.size(); ++g) {
+            if (groups[g].size() < 2)
+                continue;
+            std::vector<int> memberIndex(static_cast<size_t>(k), -1);
+            for (size_t m = 0; m < groups[g].size(); ++m)
+                memberIndex[size_t(groups[g][m])] = int(m);
+            const QString name = QStringLiteral("stage2-%1").arg(g);
+            stages.push_back({name, name + QStringLiteral(".pt"), groups[g], {}, remap(train.value(), memberIndex), remap(val.value(), memberIndex), int(groups[g].size())});
+        }
+    } else {
+        std::vector<int> all(static_cast<size_t>(k));
+        std::iota(all.begin(), all.end(), 0);
+        stages.push_back({QStringLiteral("model"), QStringLiteral("model.pt"), all, {}, train.value(), val.value(), k});
+    }
+
+    TrainResult result;
+    double samples = 0.0, trainSeconds = 0.0;
+    QJsonArray stageCards;
+    QJsonObject hashes;
+    for (const Stage &stage : stages) {
+        auto outcome = trainStage(stage, cfg, outDir, observer, result.history);
+        if (!outcome)
+            return Result<TrainResult>::failure(outcome.error());
+        samples += outcome->samples;
+        trainSeconds += outcome->seconds;
+        const QString path = QDir(outDir).filePath(stage.file);
+        try {
+            torch::serialize::OutputArchive archive;
+            outcome->net->save(archive);
+            archive.save_to(path.toStdString());
+        } catch (const c10::Error &e) {
+            return Result<TrainResult>::failure(QStringLiteral("%1: cannot save: %2").arg(path, QString::fromStdString(e.what_without_backtrace())));
+        }
+        QJsonObject card{{QStringLiteral("name"), stage.name}, {QStringLiteral("file"), stage.file}, {QStringLiteral("outputs"), stage.outputs}};
+        if (!stage.groups.empty())
+            card.insert(QStringLiteral("groups"), toJson(stage.groups));
+        else
+            card.insert(QStringLiteral("members"), toJson(stage.members));
+        stageCards.append(card);
+        hashes.insert(stage.file, sha256OfFile(path));
+    }
+    result.seconds = clock.elapsed() / 1000.0;
+    result.samplesPerSecond = trainSeconds > 0 ? samples / trainSeconds : 0.0;
+    result.modelDir = QDir(outDir).absolutePath();
+    result.modelId = QStringLiteral("%1-%2-%3-%4")
+                         .arg(cfg.net.name(), QString(cfg.strategy.name()).replace(QLatin1Char('+'), QLatin1Char('_')),
+                              QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMddTHHmmss")),
+                              hashes.value(stages.front().file).toString().left(8));
+
+    QJsonObject counts;
+    for (const QString &split : {QStringLiteral("train"), QStringLiteral("val"), QStringLiteral("test")})
+        counts.insert(split, toJson(manifest.classCounts(split)));
+    QJsonObject card{
+        {QStringLiteral("format"), QStringLiteral("ecgscope-model-1")},
+        {QStringLiteral("model_id"), result.modelId},
+        {QStringLiteral("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
+        {QStringLiteral("classes"), QJsonArray::fromStringList(dataset::classNames(k))},
+        {QStringLiteral("mapping"), manifest.mappingVersion},
+        {QStringLiteral("input"), cfg.contract.toJson()},
+        {QStringLiteral("architecture"), cfg.net.toJson()},
+        {QStringLiteral("strategy"), cfg.strategy.toJson()},
+        {QStringLiteral("stages"), stageCards},
+        {QStringLiteral("weights_sha256"), hashes},
+        {QStringLiteral("data"), QJsonObject{{QStringLiteral("source"), manifest.source}, {QStringLiteral("counts"), counts}}},
+        {QStringLiteral("training"), QJsonObject{{QStringLiteral("epochs"), cfg.epochs},
+                                                 {QStringLiteral("batch_size"), cfg.batchSize},
+                                                 {QStringLiteral("learning_rate"), cfg.learningRate},
+                                                 {QStringLiteral("weight_decay"), cfg.weightDecay},
+                                                 {QStringLiteral("patience"), cfg.patience},
+                                                 {QStringLiteral("seed"), QString::number(cfg.seed)},
+                                                 {QStringLiteral("augment"), cfg.augment},
+                                                 {QStringLiteral("threads"), torch::get_num_threads()},
+                                                 {QStringLiteral("epochs_run"), int(result.history.size())},
+                                                 {QStringLiteral("seconds"), result.seconds},
+                                                 {QStringLiteral("samples_per_second"), result.samplesPerSecond}}}};
+    const QString cardPath = QDir(outDir).filePath(QStringLiteral("model.json"));
+    if (auto s = writeText(cardPath, QString::fromUtf8(QJsonDocument(card).toJson())); !s)
+        return Result<TrainResult>::failure(s.error());
+
+    // The reported metrics come from the saved model as users will load it, not from the training loop.
+    auto classifier = Classifier::load(outDir);
+    if (!classifier)
+        return Result<TrainResult>::failure(classifier.error());
+    auto valEval = classifier.value()->evaluate(manifest, QStringLiteral("val"), observer);
+    auto testEval = classifier.value()->evaluate(manifest, QStringLiteral("test"), observer);
+    if (!valEval || !testEval)
+        return Result<TrainResult>::failure(valEval ? testEval.error() : valEval.error());
+    result.validation = valEval.value();
+    result.test = testEval.value();
+    card.insert(QStringLiteral("metrics"), QJsonObject{{QStringLiteral("validation"), result.validation.toJson()}, {QStringLiteral("test"), result.test.toJson()}});
+    if (auto s = writeText(cardPath, QString::fromUtf8(QJsonDocument(card).toJson())); !s)
+        return Result<TrainResult>::failure(s.error());
+
+    QString history = QStringLiteral("stage,epoch,train_loss,val_macro_f1,learning_rate,seconds\n");
+    for (const EpochReport &r : result.history)
+        history += QStringLiteral("%1,%2,%3,%4,%5,%6\n").arg(r.stage).arg(r.epoch).arg(r.trainLoss).arg(r.validationMacroF1).arg(r.learningRate).arg(r.seconds);
+    for (const auto &[name, text] : {std::pair{QStringLiteral("metrics.json"), QString::fromUtf8(QJsonDocument(result.test.toJson()).toJson())},
+                                     std::pair{QStringLiteral("metrics.csv"), result.test.metricsCsv()},
+                                     std::pair{QStringLiteral("confusion.csv"), result.test.confusionCsv()},
+                                     std::pair{QStringLiteral("history.csv"), history}}) {
+        if (auto s = writeText(QDir(outDir).filePath(name), text); !s)
+            return Result<TrainResult>::failure(s.error());
+    }
+    return result;
+}
+
+} // namespace ecgscope::ml
