@@ -3,6 +3,7 @@
 #include "core/io/reader.h"
 #include "core/ml/nets.h"
 #include "core/ml/tensors.h"
+#include "core/ml/training.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -38,28 +39,42 @@ struct Classifier::Impl {
     InputContract contract;
     std::vector<LoadedStage> stages;
 
-    /// Class probabilities [windows, classes] from all stages: for subclass, p(c) = p1(group of c) * p2(c | group).
-    torch::Tensor probabilities(const torch::Tensor &x) const
+    /// Class probabilities, one row per window, from all stages (see combineStages for subclass models).
+    std::vector<std::vector<float>> probabilities(const torch::Tensor &x) const
     {
-        const int64_t k = classes.size();
-        torch::Tensor out = torch::zeros({x.size(0), k});
+        const auto rows = [](const torch::Tensor &t) {
+            const torch::Tensor c = t.contiguous();
+            std::vector<std::vector<float>> out(static_cast<size_t>(c.size(0)));
+            for (int64_t i = 0; i < c.size(0); ++i)
+                out[size_t(i)].assign(c[i].data_ptr<float>(), c[i].data_ptr<float>() + c.size(1));
+            return out;
+        };
         const LoadedStage &first = stages.front();
-        const torch::Tensor p1 = torch::softmax(first.net->forward(x), 1);
+        const auto p1 = rows(torch::softmax(first.net->forward(x), 1));
+        std::vector<std::vector<float>> out;
         if (first.groups.empty()) {
-            for (size_t o = 0; o < first.members.size(); ++o)
-                out.select(1, first.members[o]).copy_(p1.select(1, int64_t(o)));
+            for (const auto &row : p1) {
+                std::vector<float> p(static_cast<size_t>(classes.size()), 0.0f);
+                for (size_t o = 0; o < first.members.size(); ++o)
+                    p[size_t(first.members[o])] = row[o];
+                out.push_back(p);
+            }
             return out;
         }
+        // Second-stage probabilities per merged group, per window.
+        std::vector<std::vector<std::vector<float>>> p2(first.groups.size());
         for (size_t g = 0; g < first.groups.size(); ++g) {
-            const auto &group = first.groups[g];
-            if (group.size() == 1) {
-                out.select(1, group.front()).copy_(p1.select(1, int64_t(g)));
+            if (first.groups[g].size() < 2)
                 continue;
-            }
-            const auto second = std::find_if(stages.begin() + 1, stages.end(), [&](const LoadedStage &s) { return s.members == group; });
-            const torch::Tensor p2 = torch::softmax(second->net->forward(x), 1);
-            for (size_t m = 0; m < group.size(); ++m)
-                out.select(1, group[m]).copy_(p1.select(1, int64_t(g)) * p2.select(1, int64_t(m)));
+            const auto second = std::find_if(stages.begin() + 1, stages.end(), [&](const LoadedStage &s) { return s.members == first.groups[g]; });
+            p2[g] = rows(torch::softmax(second->net->forward(x), 1));
+        }
+        for (size_t w = 0; w < p1.size(); ++w) {
+            std::vector<std::vector<float>> within(first.groups.size());
+            for (size_t g = 0; g < first.groups.size(); ++g)
+                if (!p2[g].empty())
+                    within[g] = p2[g][w];
+            out.push_back(combineStages(p1[w], first.groups, within, int(classes.size())));
         }
         return out;
     }
@@ -136,9 +151,19 @@ Result<std::shared_ptr<Classifier>> Classifier::load(const QString &modelDir)
                 return R::failure(QStringLiteral("%1: stage %2 names class %3 of %4").arg(cardPath, file).arg(cls).arg(m.classes.size()));
         try {
             stage.net = makeNet(net.value(), m.contract.leads.size(), outputs);
+            // Module::load replaces tensors whatever their shape, so the shapes are checked here.
+            std::vector<std::vector<int64_t>> shapes;
+            for (const auto &t : stage.net->named_parameters())
+                shapes.push_back(t.value().sizes().vec());
             torch::serialize::InputArchive archive;
             archive.load_from(path.toStdString());
             stage.net->load(archive);
+            size_t i = 0;
+            for (const auto &t : stage.net->named_parameters()) {
+                if (t.value().sizes().vec() != shapes[i++])
+                    return R::failure(QStringLiteral("%1: weights do not fit the architecture in the model card: parameter %2 has another shape")
+                                          .arg(path, QString::fromStdString(t.key())));
+            }
             stage.net->eval();
         } catch (const c10::Error &e) {
             return R::failure(QStringLiteral("%1: weights do not fit the architecture in the model card: %2")
@@ -160,9 +185,13 @@ Result<Prediction> Classifier::classify(const Ecg &ecg) const
     if (!prepared)
         return Result<Prediction>::failure(prepared.error());
     c10::InferenceMode guard; // thread-local: set in the calling (worker) thread
-    const torch::Tensor probs = d->probabilities(windowsTensor(prepared.value(), d->contract)).mean(0).contiguous();
+    const auto perWindow = d->probabilities(windowsTensor(prepared.value(), d->contract));
     Prediction p;
-    p.probabilities.assign(probs.data_ptr<float>(), probs.data_ptr<float>() + probs.size(0));
+    // The windows' probabilities are averaged: a record is as abnormal as its windows are on average.
+    p.probabilities.assign(perWindow.front().size(), 0.0f);
+    for (const auto &w : perWindow)
+        for (size_t c = 0; c < w.size(); ++c)
+            p.probabilities[c] += w[c] / float(perWindow.size());
     p.topClass = int(std::max_element(p.probabilities.begin(), p.probabilities.end()) - p.probabilities.begin());
     p.windows = int(prepared->windows.size());
     if (!prepared->missingLeads.isEmpty())

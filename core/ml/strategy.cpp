@@ -159,4 +159,15 @@ std::vector<size_t> balancedDraw(const std::vector<int> &labels, int classCount,
     return draw;
 }
 
+std::vector<float> combineStages(const std::vector<float> &groupProbabilities, const std::vector<std::vector<int>> &groups,
+                                 const std::vector<std::vector<float>> &withinGroup, int classCount)
+{
+    std::vector<float> p(static_cast<size_t>(classCount), 0.0f);
+    for (size_t g = 0; g < groups.size(); ++g) {
+        for (size_t m = 0; m < groups[g].size(); ++m)
+            p[size_t(groups[g][m])] = groupProbabilities[g] * (groups[g].size() == 1 ? 1.0f : withinGroup[g][m]);
+    }
+    return p;
+}
+
 } // namespace ecgscope::ml

@@ -58,6 +58,13 @@ std::vector<double> classWeights(const std::vector<int> &counts, WeightScheme sc
 /// Indices of a balanced draw: every class undersampled (without replacement) to the smallest non-empty class.
 std::vector<size_t> balancedDraw(const std::vector<int> &labels, int classCount, uint64_t seed);
 
+/// Combines the two stages of the subclass strategy into class probabilities: a class alone in its
+/// group gets the group's probability, a class in a merged group gets p(group) * p(class | group).
+/// `withinGroup[g]` holds the second stage's probabilities over the members of group g (empty for
+/// single-class groups).
+std::vector<float> combineStages(const std::vector<float> &groupProbabilities, const std::vector<std::vector<int>> &groups,
+                                 const std::vector<std::vector<float>> &withinGroup, int classCount);
+
 struct TrainConfig {
     NetConfig net;
     StrategyConfig strategy;

@@ -1,0 +1,95 @@
+#include "core/ml/metrics.h"
+#include "core/ml/training.h"
+
+#include <QTest>
+
+#include <cmath>
+
+using namespace ecgscope::ml;
+
+class TestMetrics : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void handComputedThreeClassExample()
+    {
+        // truth:     A A A B B C C C C C
+        // predicted: A A B B C C C C A C
+        const std::vector<int> truth{0, 0, 0, 1, 1, 2, 2, 2, 2, 2};
+        const std::vector<int> pred{0, 0, 1, 1, 2, 2, 2, 2, 0, 2};
+        const Evaluation e = evaluate({QStringLiteral("A"), QStringLiteral("B"), QStringLiteral("C")}, truth, pred);
+        QCOMPARE(e.confusion, (std::vector<std::vector<int>>{{2, 1, 0}, {0, 1, 1}, {1, 0, 4}}));
+        // A: P = 2/3, R = 2/3; B: P = 1/2, R = 1/2; C: P = 4/5, R = 4/5. Accuracy 7/10.
+        QCOMPARE(e.perClass[0].precision, 2.0 / 3.0);
+        QCOMPARE(e.perClass[1].recall, 0.5);
+        QCOMPARE(e.perClass[2].f1, 0.8);
+        QCOMPARE(e.accuracy, 0.7);
+        QCOMPARE(e.microF1, 0.7);
+        QVERIFY(std::abs(e.macroF1 - (2.0 / 3.0 + 0.5 + 0.8) / 3.0) < 1e-12);
+        QCOMPARE(e.perClass[2].support, 5);
+        QVERIFY(e.confusionCsv().startsWith(QStringLiteral("true\\predicted,A,B,C\nA,2,1,0\n")));
+        QVERIFY(e.metricsCsv().contains(QStringLiteral("micro,10,0.7,0.7,0.7,")));
+    }
+
+    void absentClassCountsAsZero()
+    {
+        const Evaluation e = evaluate({QStringLiteral("A"), QStringLiteral("B")}, {0, 0}, {0, 0});
+        QCOMPARE(e.perClass[1].recall, 0.0);
+        QCOMPARE(e.perClass[1].precision, 0.0);
+        QCOMPARE(e.macroF1, 0.5);
+    }
+
+    void aurocByHand()
+    {
+        // Positives 0.9, 0.4; negatives 0.5, 0.1, 0.4 (one tie): pairs won 3 + (1 + 0.5) of 6 = 0.75.
+        QCOMPARE(auroc({0.9f, 0.5f, 0.4f, 0.1f, 0.4f}, {true, false, true, false, false}), 0.75);
+        QVERIFY(std::isnan(auroc({0.1f, 0.2f}, {true, true})));
+    }
+
+    void classWeightsByHand()
+    {
+        // Counts 10, 30, 60: inverse frequency 100/(3*n) = 3.333, 1.111, 0.556, mean already 1.667 -> normalised.
+        auto w = classWeights({10, 30, 60}, WeightScheme::InverseFrequency);
+        QVERIFY(std::abs(w[0] / w[2] - 6.0) < 1e-12);
+        QVERIFY(std::abs((w[0] + w[1] + w[2]) / 3.0 - 1.0) < 1e-12);
+        // Effective number, beta 0.9: (1-b)/(1-b^n): n=1 -> 1, n=2 -> 0.1/0.19.
+        w = classWeights({1, 2, 0}, WeightScheme::EffectiveNumber, 0.9);
+        QVERIFY(std::abs(w[0] / w[1] - 1.9) < 1e-12);
+        QCOMPARE(w[2], 0.0);
+        QVERIFY(std::abs(w[0] + w[1] - 2.0) < 1e-12);
+    }
+
+    void balancedDrawEqualisesClasses()
+    {
+        std::vector<int> labels;
+        for (int c = 0; c < 4; ++c)
+            labels.insert(labels.end(), size_t(5 + 20 * c), c);
+        const auto draw = balancedDraw(labels, 5, 3); // class 4 is empty and ignored
+        std::vector<int> counts(5, 0);
+        for (size_t i : draw)
+            ++counts[size_t(labels[i])];
+        QCOMPARE(counts, (std::vector<int>{5, 5, 5, 5, 0}));
+        QCOMPARE(balancedDraw(labels, 5, 3), draw);
+        QVERIFY(balancedDraw(labels, 5, 4) != draw);
+    }
+
+    void subclassCombination()
+    {
+        // Groups {1,2,3},{4},{5},{6}: p(group) = .5 .2 .2 .1; p(class | merged group) = .2 .3 .5.
+        const auto p = combineStages({0.5f, 0.2f, 0.2f, 0.1f}, {{0, 1, 2}, {3}, {4}, {5}}, {{0.2f, 0.3f, 0.5f}, {}, {}, {}}, 6);
+        const std::vector<float> expected{0.1f, 0.15f, 0.25f, 0.2f, 0.2f, 0.1f};
+        for (size_t c = 0; c < 6; ++c)
+            QVERIFY(std::abs(p[c] - expected[c]) < 1e-6f);
+    }
+
+    void strategyNames()
+    {
+        QCOMPARE(StrategyConfig::fromName(QStringLiteral("focal+subclass"))->name(), QStringLiteral("subclass+focal"));
+        QCOMPARE(StrategyConfig::fromName(QStringLiteral("none"))->name(), QStringLiteral("none"));
+        QVERIFY(!StrategyConfig::fromName(QStringLiteral("smote")));
+        QVERIFY(!StrategyConfig::fromName(QStringLiteral("focal+weights")));
+        QCOMPARE(StrategyConfig().effectiveGroups(7).size(), size_t(5));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestMetrics)
+#include "tst_metrics.moc"
