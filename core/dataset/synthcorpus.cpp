@@ -18,7 +18,7 @@ std::vector<synth::Rhythm> rhythmsOfClass(int cls)
     case AfFlutter: return {Rhythm::AtrialFibrillation, Rhythm::AtrialFlutter};
     case SinusTachy: return {Rhythm::SinusTachycardia};
     case Vpc: return {Rhythm::Vpc};
-    case Other: return {Rhythm::Sinus, Rhythm::SinusBradycardia};
+    case Other: return {Rhythm::Sinus, Rhythm::SinusBradycardia, Rhythm::Sinus, Rhythm::SinusArrhythmia, Rhythm::Pac};
     }
     return {};
 }

@@ -8,7 +8,7 @@ namespace ecgscope::dataset {
 
 struct SynthCorpusOptions {
     int recordsPerClass = 100;
-    bool includeOther = true;     ///< add the seventh class (sinus rhythm, sinus bradycardia)
+    bool includeOther = true;     ///< add the seventh class (sinus rhythm, bradycardia, sinus arrhythmia, PACs)
     double sampleRateHz = 500.0;
     double durationMs = 10000.0;
     uint64_t seed = 1;            ///< every record's generator seed derives from it; other seeds = other patients

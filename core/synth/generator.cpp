@@ -65,6 +65,47 @@ private:
     std::mt19937_64 mEngine;
 };
 
+/// A value drawn so that its 5th, 50th and 95th percentiles are q[1], q[2], q[3], within [q[0], q[4]]:
+/// the inverse of a piecewise-linear distribution function through those points.
+double drawQuantiles(Rng &rng, const std::array<double, 5> &q)
+{
+    const double u = rng.uniform(0.0, 1.0);
+    const double knots[] = {0.0, 0.05, 0.5, 0.95, 1.0};
+    for (int i = 0; i < 4; ++i) {
+        if (u <= knots[i + 1])
+            return q[size_t(i)] + (q[size_t(i + 1)] - q[size_t(i)]) * (u - knots[i]) / (knots[i + 1] - knots[i]);
+    }
+    return q[4];
+}
+
+/// Per-rhythm distributions (min, p5, median, p95, max) from the Chapman-Shaoxing measurement table
+/// (shared/data/chapman-diagnostics): ventricular rate in bpm and Bazett QTc in ms.
+struct Calibration {
+    std::array<double, 5> rateBpm;
+    std::array<double, 5> qtcMs;
+};
+
+Calibration calibration(Rhythm r)
+{
+    const std::array<double, 5> qtcSinus{370, 390, 429, 474, 500}, qtcBrady{360, 372, 411, 464, 490},
+        qtcFast{390, 405, 452, 520, 545};
+    switch (r) {
+    case Rhythm::Sinus: return {{60, 62, 74, 94, 100}, qtcSinus};
+    case Rhythm::SinusBradycardia: return {{40, 47, 56, 59, 59.5}, qtcBrady};
+    case Rhythm::SinusTachycardia: return {{101, 101, 108, 136, 170}, qtcFast};
+    case Rhythm::FirstDegreeAvBlock: return {{42, 48, 58, 100, 115}, qtcBrady};
+    case Rhythm::MobitzI: return {{35, 45, 60, 85, 100}, qtcSinus};
+    case Rhythm::CompleteAvBlock: return {{25, 30, 40, 50, 58}, qtcSinus};
+    case Rhythm::Psvt: return {{130, 134, 168, 209, 240}, qtcFast};
+    case Rhythm::AtrialFibrillation: return {{45, 59, 91, 148, 180}, qtcFast};
+    case Rhythm::AtrialFlutter: return {{60, 63, 115, 168, 175}, qtcFast};
+    case Rhythm::Vpc: return {{50, 55, 80, 110, 130}, qtcSinus};
+    case Rhythm::SinusArrhythmia: return {{50, 60, 72, 92, 100}, qtcSinus};
+    case Rhythm::Pac: return {{50, 55, 76, 110, 130}, qtcSinus};
+    }
+    return {{60, 62, 74, 94, 100}, qtcSinus};
+}
+
 /// One wave of the dipole model: a Gaussian lobe in time (different widths before and after its peak)
 /// along a 3-D direction whose length is the amplitude in µV.
 struct Lobe {
@@ -81,31 +122,61 @@ struct Patient {
     double prMs;
     double pDurationMs;
     Vec3 p, q, r, s, t;     // sinus beat waves
+    Vec3 pEctopic;          // premature atrial beats come from elsewhere in the atria
+    Vec3 rPrime;            // right bundle-branch block: late rightward-anterior forces (R' in V1)
+    Vec3 stShift;           // ST-T changes: a depression of the ST segment
+    double rSigmaFraction;  // width of the R lobe as a fraction of the QRS
+    Conduction conduction = Conduction::Normal;
+    bool stChanges = false;
     double ectopicQrsMs;    // wide ventricular beats
     Vec3 ectopicMain, ectopicSecond, ectopicT;
     Vec3 atrialDirection;   // fibrillation / flutter waves
 };
 
-Patient drawPatient(Rng &rng)
+Patient drawPatient(Rng &rng, const Calibration &cal, bool variants)
 {
     Patient pt;
-    pt.qrsMs = std::clamp(rng.normal(88.0, 8.0), 70.0, 110.0);
-    pt.qtcMs = std::clamp(rng.normal(415.0, 20.0), 370.0, 460.0);
+    pt.qrsMs = drawQuantiles(rng, {66, 72, 86, 106, 114});
+    pt.qtcMs = drawQuantiles(rng, cal.qtcMs);
     pt.prMs = std::clamp(rng.normal(155.0, 18.0), 120.0, 195.0);
     pt.pDurationMs = rng.uniform(80.0, 110.0);
-    const double axis = std::clamp(rng.normal(45.0, 25.0), -30.0, 100.0);
-    const double rAmp = rng.uniform(700.0, 1500.0);
-    pt.p = direction(rng.uniform(30.0, 75.0), rng.uniform(-0.1, 0.3)) * rng.uniform(80.0, 180.0);
+    const double axis = drawQuantiles(rng, {-45, -25, 45, 85, 110});
+    const double rAmp = rng.uniform(600.0, 1600.0);
+    pt.p = direction(rng.uniform(30.0, 75.0), rng.uniform(-0.1, 0.3)) * rng.uniform(70.0, 180.0);
+    pt.pEctopic = direction(rng.uniform(-90.0, 120.0), rng.uniform(-0.5, 0.5)) * rng.uniform(60.0, 160.0);
     pt.q = Vec3{-0.6, 0.2, 0.75}.unit() * (rAmp * rng.uniform(0.08, 0.2));
     pt.r = direction(axis, -rng.uniform(0.25, 0.7)) * rAmp;
     pt.s = Vec3{-0.3, -0.4, -0.85}.unit() * (rAmp * rng.uniform(0.25, 0.5));
-    pt.t = direction(axis + rng.normal(0.0, 15.0), rng.uniform(0.1, 0.5)) * rng.uniform(200.0, 450.0);
+    pt.t = direction(axis + drawQuantiles(rng, {-60, -35, 0, 30, 50}), rng.uniform(0.1, 0.5)) * rng.uniform(150.0, 450.0);
+    pt.rSigmaFraction = 0.1;
     pt.ectopicQrsMs = rng.uniform(130.0, 180.0);
     const Vec3 ectopic = direction(rng.uniform(-90.0, 180.0), rng.uniform(-0.8, 0.8));
     pt.ectopicMain = ectopic * (rAmp * rng.uniform(1.1, 1.6));
     pt.ectopicSecond = direction(rng.uniform(-180.0, 180.0), rng.uniform(-0.5, 0.5)) * (rAmp * rng.uniform(0.2, 0.4));
     pt.ectopicT = ectopic * (-rng.uniform(350.0, 600.0));
     pt.atrialDirection = Vec3{rng.uniform(-0.2, 0.3), rng.uniform(0.4, 0.9), rng.uniform(0.5, 0.9)}.unit();
+    // Draws are made whether or not variants are on, so that switching them keeps the rest of the patient.
+    const double conduction = rng.uniform(0.0, 1.0), st = rng.uniform(0.0, 1.0);
+    const double bbbWidth = rng.uniform(120.0, 165.0), rPrimeAmp = rng.uniform(0.35, 0.7), stDepth = rng.uniform(60.0, 160.0);
+    if (variants && conduction < 0.08) {
+        pt.conduction = Conduction::RightBundleBranchBlock;
+        pt.qrsMs = bbbWidth;
+        pt.rPrime = Vec3{-0.6, 0.0, 0.8}.unit() * (rAmp * rPrimeAmp);
+    } else if (variants && conduction < 0.12) {
+        // Left bundle-branch block: no septal q, a broad leftward-posterior R, discordant T.
+        pt.conduction = Conduction::LeftBundleBranchBlock;
+        pt.qrsMs = bbbWidth + 10.0;
+        pt.q = Vec3{};
+        pt.r = direction(axis - 15.0, -0.9) * (rAmp * 1.2);
+        pt.s = pt.s * 0.3;
+        pt.rSigmaFraction = 0.2;
+        pt.t = pt.r.unit() * -rng.uniform(200.0, 400.0);
+    }
+    if (variants && st < 0.10) {
+        pt.stChanges = true;
+        pt.t = pt.t * -0.7;
+        pt.stShift = pt.r.unit() * -stDepth;
+    }
     return pt;
 }
 
@@ -119,6 +190,7 @@ struct Event {
 
 struct Schedule {
     std::vector<double> pOnsetsMs;
+    std::vector<double> ectopicPOnsetsMs;
     std::vector<Event> beats;
     double atrialRateBpm = 0.0;
     bool fibrillation = false;
@@ -129,16 +201,29 @@ struct Schedule {
 // Events are scheduled from before the record's start, so that it opens mid-rhythm like a real recording.
 constexpr double kLeadInMs = 2500.0;
 
-void sinusSchedule(Schedule &s, Rng &rng, const Patient &pt, double rateBpm, double endMs, double prMs)
+/// Sinus rhythm; `arrhythmia` is the respiratory modulation of RR (fraction). With `pacs` > 0 that many
+/// beats are premature atrial beats: an early P of another shape, conducted, and the sinus node reset
+/// (the next sinus beat comes one cycle after the PAC: a non-compensatory pause).
+void sinusSchedule(Schedule &s, Rng &rng, const Patient &pt, double rateBpm, double endMs, double prMs, double arrhythmia, int pacs = 0)
 {
     const double rr = 60000.0 / rateBpm;
-    const double arrhythmia = rng.uniform(0.0, 0.05); // respiratory sinus arrhythmia, fraction of RR
     const double breathMs = rng.uniform(3000.0, 5000.0);
+    std::vector<double> pacTimes;
+    for (int i = 0; i < pacs; ++i)
+        pacTimes.push_back(rng.uniform(1000.0, endMs - 2500.0));
+    std::sort(pacTimes.begin(), pacTimes.end());
     double t = -kLeadInMs + rng.uniform(0.0, rr);
     double previous = t - rr;
+    size_t nextPac = 0;
     while (t < endMs) {
+        bool ectopic = false;
+        if (nextPac < pacTimes.size() && t >= pacTimes[nextPac]) {
+            t = previous + rr * rng.uniform(0.55, 0.75);
+            ectopic = true;
+            ++nextPac;
+        }
         const double r = t + prMs + 0.5 * pt.qrsMs;
-        s.pOnsetsMs.push_back(t);
+        (ectopic ? s.ectopicPOnsetsMs : s.pOnsetsMs).push_back(t);
         s.beats.push_back({r, BeatKind::Sinus, t, t - previous});
         previous = t;
         t += rr * (1.0 + arrhythmia * std::sin(2.0 * kPi * t / breathMs)) + rng.normal(0.0, 0.01 * rr);
@@ -281,8 +366,12 @@ Beat renderBeat(std::vector<Vec3> &dipole, double rateHz, const Patient &pt, con
         b.qrsOnsetMs = r - 0.5 * w;
         b.qrsOffsetMs = r + 0.5 * w;
         addLobe(dipole, rateHz, {r - 0.3 * w, 0.08 * w, 0.08 * w, pt.q});
-        addLobe(dipole, rateHz, {r, 0.1 * w, 0.1 * w, pt.r});
+        addLobe(dipole, rateHz, {r, pt.rSigmaFraction * w, pt.rSigmaFraction * w, pt.r});
         addLobe(dipole, rateHz, {r + 0.28 * w, 0.09 * w, 0.09 * w, pt.s});
+        if (pt.conduction == Conduction::RightBundleBranchBlock)
+            addLobe(dipole, rateHz, {r + 0.33 * w, 0.09 * w, 0.09 * w, pt.rPrime});
+        if (pt.stChanges)
+            addLobe(dipole, rateHz, {b.qrsOffsetMs + 70.0, 45.0, 45.0, pt.stShift});
         qt = pt.qtcMs * std::sqrt(rr / 1000.0); // Bazett
         if (e.pOnsetMs)
             b.prMs = b.qrsOnsetMs - *e.pOnsetMs;
@@ -309,7 +398,7 @@ const std::vector<Rhythm> &allRhythms()
     static const std::vector<Rhythm> all{Rhythm::Sinus,     Rhythm::SinusBradycardia,  Rhythm::SinusTachycardia,
                                          Rhythm::FirstDegreeAvBlock, Rhythm::MobitzI, Rhythm::CompleteAvBlock,
                                          Rhythm::Psvt,      Rhythm::AtrialFibrillation, Rhythm::AtrialFlutter,
-                                         Rhythm::Vpc};
+                                         Rhythm::Vpc,       Rhythm::SinusArrhythmia,    Rhythm::Pac};
     return all;
 }
 
@@ -326,6 +415,8 @@ QString toString(Rhythm rhythm)
     case Rhythm::AtrialFibrillation: return QStringLiteral("af");
     case Rhythm::AtrialFlutter: return QStringLiteral("flutter");
     case Rhythm::Vpc: return QStringLiteral("vpc");
+    case Rhythm::SinusArrhythmia: return QStringLiteral("sa");
+    case Rhythm::Pac: return QStringLiteral("pac");
     }
     return {};
 }
@@ -352,25 +443,16 @@ QStringList snomedCodes(Rhythm rhythm)
     case Rhythm::AtrialFibrillation: return {QStringLiteral("164889003")};
     case Rhythm::AtrialFlutter: return {QStringLiteral("164890007")};
     case Rhythm::Vpc: return {QStringLiteral("426783006"), QStringLiteral("427172004")};
+    case Rhythm::SinusArrhythmia: return {QStringLiteral("427393009")};
+    case Rhythm::Pac: return {QStringLiteral("426783006"), QStringLiteral("284470004")};
     }
     return {};
 }
 
 std::pair<double, double> rateRangeBpm(Rhythm rhythm)
 {
-    switch (rhythm) {
-    case Rhythm::Sinus: return {60.0, 100.0};
-    case Rhythm::SinusBradycardia: return {30.0, 59.0};
-    case Rhythm::SinusTachycardia: return {101.0, 200.0};
-    case Rhythm::FirstDegreeAvBlock: return {40.0, 120.0};
-    case Rhythm::MobitzI: return {35.0, 110.0};
-    case Rhythm::CompleteAvBlock: return {20.0, 60.0};
-    case Rhythm::Psvt: return {130.0, 260.0};
-    case Rhythm::AtrialFibrillation: return {40.0, 200.0};
-    case Rhythm::AtrialFlutter: return {60.0, 175.0};
-    case Rhythm::Vpc: return {50.0, 110.0};
-    }
-    return {0.0, 0.0};
+    const auto q = calibration(rhythm).rateBpm;
+    return {q.front(), q.back()};
 }
 
 Result<Synthetic> generate(const Options &o)
@@ -387,28 +469,29 @@ Result<Synthetic> generate(const Options &o)
                                               .arg(toString(o.rhythm)).arg(minBpm).arg(maxBpm).arg(o.heartRateBpm));
 
     Rng rng(o.seed);
-    const Patient pt = drawPatient(rng);
-    // Usual ranges, narrower than the accepted ones, for drawn rates.
-    const auto drawRate = [&](double a, double b) { return o.heartRateBpm > 0.0 ? o.heartRateBpm : rng.uniform(a, b); };
+    const Calibration cal = calibration(o.rhythm);
+    const Patient pt = drawPatient(rng, cal, o.variants);
+    const double drawn = drawQuantiles(rng, cal.rateBpm); // drawn even when given, so the rest stays the same
+    const double rate = o.heartRateBpm > 0.0 ? o.heartRateBpm : drawn;
     const double endMs = o.durationMs + 1500.0;
+    const double arrhythmia = rng.uniform(0.0, 0.04);
 
     Schedule s;
-    double rate = 0.0;
     switch (o.rhythm) {
-    case Rhythm::Sinus: rate = drawRate(60.0, 95.0); sinusSchedule(s, rng, pt, rate, endMs, pt.prMs); break;
-    case Rhythm::SinusBradycardia: rate = drawRate(40.0, 58.0); sinusSchedule(s, rng, pt, rate, endMs, pt.prMs); break;
-    case Rhythm::SinusTachycardia: rate = drawRate(102.0, 160.0); sinusSchedule(s, rng, pt, rate, endMs, pt.prMs * 0.9); break;
-    case Rhythm::FirstDegreeAvBlock: rate = drawRate(55.0, 95.0); sinusSchedule(s, rng, pt, rate, endMs, rng.uniform(220.0, 360.0)); break;
+    case Rhythm::Sinus: case Rhythm::SinusBradycardia: sinusSchedule(s, rng, pt, rate, endMs, pt.prMs, arrhythmia); break;
+    case Rhythm::SinusTachycardia: sinusSchedule(s, rng, pt, rate, endMs, pt.prMs * 0.9, arrhythmia / 2); break;
+    case Rhythm::SinusArrhythmia: sinusSchedule(s, rng, pt, rate, endMs, pt.prMs, rng.uniform(0.08, 0.16)); break;
+    case Rhythm::Pac: sinusSchedule(s, rng, pt, rate, endMs, pt.prMs, arrhythmia, rng.integer(1, 3)); break;
+    case Rhythm::FirstDegreeAvBlock: sinusSchedule(s, rng, pt, rate, endMs, drawQuantiles(rng, {205, 215, 250, 340, 400}), arrhythmia); break;
     case Rhythm::Vpc:
-        rate = drawRate(60.0, 95.0);
-        sinusSchedule(s, rng, pt, rate, endMs, pt.prMs);
+        sinusSchedule(s, rng, pt, rate, endMs, pt.prMs, arrhythmia);
         addVpcs(s, rng, o.durationMs);
         break;
-    case Rhythm::MobitzI: rate = drawRate(50.0, 85.0); mobitzSchedule(s, rng, pt, rate, endMs); break;
-    case Rhythm::CompleteAvBlock: rate = drawRate(28.0, 55.0); completeBlockSchedule(s, rng, pt, rate, endMs); break;
-    case Rhythm::Psvt: rate = drawRate(150.0, 220.0); regularSchedule(s, rng, rate, endMs, 0.005); break;
-    case Rhythm::AtrialFibrillation: rate = drawRate(70.0, 150.0); fibrillationSchedule(s, rng, rate, endMs); break;
-    case Rhythm::AtrialFlutter: rate = drawRate(70.0, 160.0); flutterSchedule(s, rng, pt, rate, endMs); break;
+    case Rhythm::MobitzI: mobitzSchedule(s, rng, pt, rate, endMs); break;
+    case Rhythm::CompleteAvBlock: completeBlockSchedule(s, rng, pt, rate, endMs); break;
+    case Rhythm::Psvt: regularSchedule(s, rng, rate, endMs, 0.005); break;
+    case Rhythm::AtrialFibrillation: fibrillationSchedule(s, rng, rate, endMs); break;
+    case Rhythm::AtrialFlutter: flutterSchedule(s, rng, pt, rate, endMs); break;
     }
 
     const size_t n = size_t(std::lround(o.durationMs * o.sampleRateHz / 1000.0));
@@ -420,10 +503,17 @@ Result<Synthetic> generate(const Options &o)
     truth.atrialRateBpm = s.atrialRateBpm;
     truth.qrsMs = pt.qrsMs;
     truth.qtcMs = pt.qtcMs;
+    truth.conduction = pt.conduction;
+    truth.stChanges = pt.stChanges;
     for (double p : s.pOnsetsMs) {
         addLobe(dipole, o.sampleRateHz, {p + 0.5 * pt.pDurationMs, pt.pDurationMs / 5.0, pt.pDurationMs / 5.0, pt.p});
         if (p >= 0.0 && p < o.durationMs)
             truth.pOnsetsMs.push_back(p);
+    }
+    for (double p : s.ectopicPOnsetsMs) {
+        addLobe(dipole, o.sampleRateHz, {p + 0.5 * pt.pDurationMs, pt.pDurationMs / 5.0, pt.pDurationMs / 5.0, pt.pEctopic});
+        if (p >= 0.0 && p < o.durationMs)
+            truth.ectopicPOnsetsMs.push_back(p);
     }
     for (const Event &e : s.beats) {
         const Beat b = renderBeat(dipole, o.sampleRateHz, pt, e);
@@ -464,7 +554,7 @@ Result<Synthetic> generate(const Options &o)
         // Baseline wander (respiration, electrode drift), muscle noise, mains hum.
         const double bw1 = rng.uniform(10.0, 80.0) * o.noiseLevel, f1 = rng.uniform(0.15, 0.4), p1 = rng.uniform(0.0, 2 * kPi);
         const double bw2 = rng.uniform(5.0, 40.0) * o.noiseLevel, f2 = rng.uniform(0.03, 0.1), p2 = rng.uniform(0.0, 2 * kPi);
-        const double emg = rng.uniform(2.0, 8.0) * o.noiseLevel;
+        const double emg = std::min(30.0, std::exp(rng.normal(std::log(4.0), 0.6))) * o.noiseLevel;
         const double hum = rng.uniform(0.0, 6.0) * o.noiseLevel;
         std::mt19937_64 noiseEngine(o.seed * 1000003ULL + uint64_t(e));
         for (size_t i = 0; i < n; ++i) {
@@ -475,6 +565,14 @@ Result<Synthetic> generate(const Options &o)
                 v += emg * gauss(noiseEngine);
             electrode[size_t(e)][i] = v;
         }
+    }
+    // Electrode motion: now and then a contact shift, a step that decays over a second or so.
+    const int motionEvents = rng.chance(0.15 * std::min(1.0, o.noiseLevel)) ? rng.integer(1, 2) : 0;
+    for (int k = 0; k < motionEvents; ++k) {
+        auto &trace = electrode[size_t(rng.integer(0, kElectrodes - 1))];
+        const double at = rng.uniform(0.0, o.durationMs), step = rng.normal(0.0, 500.0), tauMs = rng.uniform(300.0, 1500.0);
+        for (size_t i = size_t(std::max(0.0, at / msPerSample)); i < n; ++i)
+            trace[i] += step * std::exp(-(i * msPerSample - at) / tauMs);
     }
     // Weights of RA, LA, LL in each lead; chest lead k adds electrode 3 + k minus Wilson's terminal.
     static const double limbWeights[6][3] = {{-1, 1, 0}, {-1, 0, 1}, {0, -1, 1},
@@ -493,6 +591,14 @@ Result<Synthetic> generate(const Options &o)
             lead.microvolts[i] = float(vectors[size_t(l)].dot(dipole[i]) + noise);
         }
         ecg.leads.push_back(std::move(lead));
+    }
+    // LA/RA reversal, a common recording error: I inverts, II and III swap, aVR and aVL swap.
+    if (rng.chance(0.02) && o.variants) {
+        truth.armLeadsReversed = true;
+        for (float &v : ecg.leads[0].microvolts)
+            v = -v;
+        std::swap(ecg.leads[1].microvolts, ecg.leads[2].microvolts);
+        std::swap(ecg.leads[3].microvolts, ecg.leads[4].microvolts);
     }
     ecg.patient.id = QStringLiteral("SYN-%1").arg(o.seed);
     ecg.patient.name = QStringLiteral("Synthetic^%1").arg(toString(o.rhythm));

@@ -11,15 +11,15 @@ using synth::Rhythm;
 namespace {
 
 /// A plain QRS detector written for this test, independent of the generator: the sum over leads of the
-/// absolute slope, peaks above 30% of its maximum, at least 200 ms apart. Works on noise-free records.
+/// squared slope, peaks above 15% of its maximum, at least 200 ms apart. Works on noise-free records.
 std::vector<double> detectBeatsMs(const Ecg &ecg)
 {
     const int n = ecg.sampleCount();
     std::vector<double> slope(size_t(n), 0.0);
     for (const LeadSignal &l : ecg.leads)
         for (int i = 1; i < n; ++i)
-            slope[size_t(i)] += std::abs(l.microvolts[size_t(i)] - l.microvolts[size_t(i - 1)]);
-    const double threshold = 0.3 * *std::max_element(slope.begin(), slope.end());
+            slope[size_t(i)] += std::pow(l.microvolts[size_t(i)] - l.microvolts[size_t(i - 1)], 2);
+    const double threshold = 0.15 * *std::max_element(slope.begin(), slope.end());
     const int refractory = int(0.2 * ecg.sampleRateHz);
     std::vector<double> beats;
     int i = 0;
@@ -219,6 +219,45 @@ private Q_SLOTS:
             for (const auto &b : c.truth.beats)
                 QVERIFY(!b.prMs);
         }
+    }
+
+    void pacsArePrematureWithResetSinusNode()
+    {
+        for (uint64_t seed : {1, 2, 3}) {
+            const auto s = make(Rhythm::Pac, 70.0, seed);
+            QVERIFY(!s.truth.ectopicPOnsetsMs.empty());
+            const double rr = 60000.0 / 70.0;
+            const auto &beats = s.truth.beats;
+            for (double p : s.truth.ectopicPOnsetsMs) {
+                const auto it = std::find_if(beats.begin(), beats.end(), [p](const synth::Beat &b) { return b.prMs && std::abs(b.qrsOnsetMs - *b.prMs - p) < 1.0; });
+                if (it == beats.begin() || it == beats.end() || it + 1 == beats.end())
+                    continue;
+                QVERIFY(it->kind == synth::BeatKind::Sinus); // narrow, conducted
+                QVERIFY(it->rPeakMs - (it - 1)->rPeakMs < 0.8 * rr);
+                // Non-compensatory: the beats around the PAC are less than two cycles apart.
+                QVERIFY((it + 1)->rPeakMs - (it - 1)->rPeakMs < 1.9 * rr);
+            }
+        }
+    }
+
+    void variantsFollowTheirPrevalence()
+    {
+        int bbb = 0, reversed = 0;
+        for (uint64_t seed = 1; seed <= 300; ++seed) {
+            synth::Options o;
+            o.seed = seed;
+            o.durationMs = 2000.0;
+            const auto s = synth::generate(o);
+            if (s->truth.conduction != synth::Conduction::Normal) {
+                ++bbb;
+                QVERIFY(s->truth.qrsMs >= 120.0);
+            }
+            reversed += s->truth.armLeadsReversed;
+            o.variants = false;
+            QVERIFY(synth::generate(o)->truth.conduction == synth::Conduction::Normal);
+        }
+        QVERIFY2(bbb > 15 && bbb < 60, qPrintable(QString::number(bbb))); // 12% of 300 = 36
+        QVERIFY(reversed < 20);
     }
 
     void vpcsAreWidePrematureWithCompensatoryPause()
