@@ -10,10 +10,13 @@ namespace ecgscope::cli {
 int runConvert(const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Convert an ECG file. The output format follows OUT's suffix: .hea or none = WFDB (format 16)."));
+    parser.setApplicationDescription(QStringLiteral("Convert an ECG file of any readable format. The output format follows OUT's suffix: "
+                                                    ".hea or none = WFDB (format 16), .dcm = DICOM 12-lead / General ECG waveform."));
     parser.addHelpOption();
     const QCommandLineOption rate(QStringLiteral("rate"), QStringLiteral("Resample to this rate in Hz (anti-aliased)."), QStringLiteral("HZ"));
     parser.addOption(rate);
+    const QCommandLineOption deidentify(QStringLiteral("deidentify"), QStringLiteral("DICOM: remove patient name, id, birth date and institution."));
+    parser.addOption(deidentify);
     parser.addPositionalArgument(QStringLiteral("in"), QStringLiteral("Input ECG file."));
     parser.addPositionalArgument(QStringLiteral("out"), QStringLiteral("Output file."));
     parser.process(args);
@@ -31,7 +34,7 @@ int runConvert(const QStringList &args)
         record = dsp::resample(record, hz);
     }
     const QString out = parser.positionalArguments()[1];
-    if (auto written = io::writeEcg(record, out); !written)
+    if (auto written = io::writeEcg(record, out, {parser.isSet(deidentify)}); !written)
         return fail(written.error());
     QTextStream(stdout) << "wrote " << out << ": " << record.leads.size() << " leads, " << record.sampleRateHz << " Hz, "
                         << record.durationMs() << " ms\n";

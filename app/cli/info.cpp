@@ -29,6 +29,9 @@ QJsonObject toJson(const Ecg &ecg)
                                   {QStringLiteral("system"), l.system},
                                   {QStringLiteral("origin"), toString(l.origin)},
                                   {QStringLiteral("author"), l.author}});
+    QJsonArray measurements;
+    for (const Measurement &m : ecg.measurements)
+        measurements.append(QJsonObject{{QStringLiteral("name"), m.name}, {QStringLiteral("value"), m.value}, {QStringLiteral("unit"), m.unit}});
     QJsonObject patient{{QStringLiteral("id"), ecg.patient.id},
                         {QStringLiteral("name"), ecg.patient.name},
                         {QStringLiteral("sex"), toString(ecg.patient.sex)}};
@@ -48,6 +51,7 @@ QJsonObject toJson(const Ecg &ecg)
                        {QStringLiteral("leads"), leads},
                        {QStringLiteral("labels"), labels},
                        {QStringLiteral("statements"), QJsonArray::fromStringList(ecg.statements)},
+                       {QStringLiteral("measurements"), measurements},
                        {QStringLiteral("notes"), QJsonArray::fromStringList(ecg.notes)}};
 }
 
@@ -78,6 +82,8 @@ void printText(QTextStream &out, const Ecg &ecg)
         out << "  " << l.system << ' ' << l.code << " (" << toString(l.origin) << (l.author.isEmpty() ? QString() : QStringLiteral(", ") + l.author) << ")\n";
     for (const QString &s : ecg.statements)
         out << "statement: " << s << '\n';
+    for (const Measurement &m : ecg.measurements)
+        out << "measured:  " << m.name << ' ' << m.value << ' ' << m.unit << '\n';
     for (const QString &n : ecg.notes)
         out << "note:      " << n << '\n';
 }

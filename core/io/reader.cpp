@@ -1,5 +1,6 @@
 #include "core/io/reader.h"
 
+#include "core/io/dicom.h"
 #include "core/io/wfdb.h"
 
 #include <QFile>
@@ -28,6 +29,8 @@ Format detectFormat(const QString &path)
     if (!f.open(QIODevice::ReadOnly))
         return Format::Unknown;
     const QByteArray head = f.read(4096);
+    if (head.size() >= 132 && head.mid(128, 4) == "DICM")
+        return Format::Dicom;
     if (looksLikeWfdbHeader(head))
         return Format::Wfdb;
     // A signal file (.dat, .mat, ...) is binary; it is WFDB when a header of the same name lies beside it.
@@ -46,22 +49,25 @@ Result<Ecg> readEcg(const QString &path)
         return Result<Ecg>::failure(QStringLiteral("%1: not a regular file").arg(path));
     switch (detectFormat(path)) {
     case Format::Wfdb: return readWfdb(path);
+    case Format::Dicom: return readDicom(path);
     case Format::Unknown: break;
     }
-    return Result<Ecg>::failure(QStringLiteral("%1: format not recognised (supported: WFDB)").arg(path));
+    return Result<Ecg>::failure(QStringLiteral("%1: format not recognised (supported: WFDB, DICOM)").arg(path));
 }
 
-Status writeEcg(const Ecg &ecg, const QString &path)
+Status writeEcg(const Ecg &ecg, const QString &path, const WriteOptions &options)
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
     if (suffix.isEmpty() || suffix == QLatin1String("hea") || suffix == QLatin1String("dat"))
         return writeWfdb(ecg, path);
-    return Status::failure(QStringLiteral("%1: cannot write '.%2' files (supported: WFDB .hea)").arg(path, suffix));
+    if (suffix == QLatin1String("dcm"))
+        return writeDicom(ecg, path, {options.deidentify});
+    return Status::failure(QStringLiteral("%1: cannot write '.%2' files (supported: WFDB .hea, DICOM .dcm)").arg(path, suffix));
 }
 
 QString openFileFilter()
 {
-    return QStringLiteral("ECG records (*.hea *.dat *.mat);;All files (*)");
+    return QStringLiteral("ECG records (*.hea *.dat *.mat *.dcm);;All files (*)");
 }
 
 } // namespace ecgscope::io

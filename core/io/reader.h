@@ -6,7 +6,7 @@
 namespace ecgscope::io {
 
 /// Formats EcgScope can read, detected from a file's content.
-enum class Format { Unknown, Wfdb };
+enum class Format { Unknown, Wfdb, Dicom };
 
 /// Detects the format from the file's content (and, for WFDB, the header beside a signal file).
 Format detectFormat(const QString &path);
@@ -15,8 +15,13 @@ Format detectFormat(const QString &path);
 /// the format and what is wrong.
 Result<Ecg> readEcg(const QString &path);
 
-/// Writes a record in the format the output path asks for: `.hea`, `.dat` or no suffix = WFDB.
-Status writeEcg(const Ecg &ecg, const QString &path);
+struct WriteOptions {
+    bool deidentify = false; ///< DICOM: remove identifying attributes
+};
+
+/// Writes a record in the format the output path asks for: `.hea`, `.dat` or no suffix = WFDB,
+/// `.dcm` = DICOM ECG waveform.
+Status writeEcg(const Ecg &ecg, const QString &path, const WriteOptions &options = {});
 
 /// File-dialog filter for every readable format.
 QString openFileFilter();

@@ -50,6 +50,13 @@ struct AcquisitionInfo {
     QString site;
 };
 
+/// A measurement the acquiring system made (e.g. "PR Interval" 148 ms).
+struct Measurement {
+    QString name;
+    double value = 0.0;
+    QString unit;
+};
+
 /// One lead's samples, in microvolts.
 struct LeadSignal {
     QString name;
@@ -65,6 +72,7 @@ struct Ecg {
     AcquisitionInfo acquisition;
     std::vector<Label> labels;
     QStringList statements; ///< the acquiring system's own interpretation text, when the file has it
+    std::vector<Measurement> measurements; ///< the acquiring system's own measurements
     QStringList notes;      ///< what EcgScope did to the data on loading (derived leads, ...)
     QString sourcePath;
     QString sourceFormat; ///< "WFDB", "DICOM", ...

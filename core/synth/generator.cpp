@@ -601,7 +601,7 @@ Result<Synthetic> generate(const Options &o)
         std::swap(ecg.leads[3].microvolts, ecg.leads[4].microvolts);
     }
     ecg.patient.id = QStringLiteral("SYN-%1").arg(o.seed);
-    ecg.patient.name = QStringLiteral("Synthetic^%1").arg(toString(o.rhythm));
+    ecg.patient.name = QStringLiteral("Synthetic %1").arg(toString(o.rhythm));
     ecg.patient.sex = rng.chance(0.5) ? Sex::Male : Sex::Female;
     ecg.patient.ageYears = rng.integer(20, 85);
     ecg.acquisition.start = QDateTime(QDate(2026, 1, 1), QTime(8, 0), Qt::UTC).addSecs(qint64(o.seed % 31536000ULL));

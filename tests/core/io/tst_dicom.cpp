@@ -1,0 +1,179 @@
+#include "core/io/dicom.h"
+#include "core/io/reader.h"
+#include "core/synth/generator.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+using namespace ecgscope;
+
+namespace {
+
+const QString kExample = QStringLiteral(ECGSCOPE_SHARED_DIR "/samples/dicom/Example.dcm");
+
+/// Runs an independent DICOM tool; empty when it is not installed.
+std::optional<QString> runTool(const QString &tool, const QStringList &args)
+{
+    const QString exe = QStandardPaths::findExecutable(tool);
+    if (exe.isEmpty())
+        return std::nullopt;
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(exe, args);
+    p.waitForFinished(60000);
+    return QString::fromUtf8(p.readAll());
+}
+
+Ecg synthetic(double durationMs)
+{
+    synth::Options o;
+    o.rhythm = synth::Rhythm::Vpc;
+    o.durationMs = durationMs;
+    o.seed = 17;
+    auto s = synth::generate(o);
+    s->ecg.statements << QStringLiteral("Sinus rhythm with ventricular premature complexes");
+    return s->ecg;
+}
+
+} // namespace
+
+class TestDicom : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void readsReferenceExample()
+    {
+        if (!QFile::exists(kExample))
+            QSKIP("../shared/samples/dicom is absent");
+        auto ecg = io::readEcg(kExample);
+        QVERIFY2(ecg, qPrintable(ecg.error()));
+        QCOMPARE(ecg->sourceFormat, QStringLiteral("DICOM"));
+        QCOMPARE(ecg->sampleRateHz, 500.0);
+        QCOMPARE(ecg->sampleCount(), 5000);
+        QCOMPARE(ecg->leadNames(), standardLeadNames());
+        // Facts from shared/samples/README.md (checked there with pydicom).
+        const auto &ii = ecg->lead(QStringLiteral("II"))->microvolts;
+        QCOMPARE(*std::min_element(ii.begin(), ii.end()), -667.5f);
+        QCOMPARE(*std::max_element(ii.begin(), ii.end()), 335.0f);
+        QCOMPARE(ecg->lead(QStringLiteral("I"))->microvolts[1000], -12.5f);
+        QCOMPARE(ii[1000], -17.5f);
+        QCOMPARE(ecg->lead(QStringLiteral("III"))->microvolts[1000], -5.0f);
+        QCOMPARE(ecg->patient.id, QStringLiteral("SBJ-123"));
+        QVERIFY(ecg->patient.sex == Sex::Male);
+        QCOMPARE(ecg->patient.birthDate, QDate(1953, 5, 8));
+        QCOMPARE(ecg->acquisition.start, QDateTime(QDate(2002, 11, 22), QTime(9, 10)));
+        QVERIFY(ecg->notes.join(QString()).contains(QStringLiteral("MEDIAN BEAT")));
+        const auto pr = std::find_if(ecg->measurements.begin(), ecg->measurements.end(), [](const Measurement &m) { return m.name == QLatin1String("PR Interval"); });
+        QVERIFY(pr != ecg->measurements.end());
+        QCOMPARE(pr->value, 148.0);
+        QCOMPARE(pr->unit, QStringLiteral("ms"));
+    }
+
+    void roundTripWithinOneStep_data()
+    {
+        QTest::addColumn<double>("durationMs");
+        QTest::addColumn<QString>("sopClass");
+        QTest::newRow("10 s: 12-lead IOD") << 10000.0 << QStringLiteral("TwelveLeadECG");
+        QTest::newRow("40 s: General ECG IOD") << 40000.0 << QStringLiteral("GeneralECG");
+    }
+    void roundTripWithinOneStep()
+    {
+        QFETCH(double, durationMs);
+        QFETCH(QString, sopClass);
+        const Ecg ecg = synthetic(durationMs);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("rt.dcm"));
+        const Status written = io::writeDicom(ecg, path);
+        QVERIFY2(written, qPrintable(written.error()));
+        auto back = io::readEcg(path);
+        QVERIFY2(back, qPrintable(back.error()));
+        QCOMPARE(back->leadNames(), ecg.leadNames());
+        QCOMPARE(back->sampleRateHz, ecg.sampleRateHz);
+        QCOMPARE(back->sampleCount(), ecg.sampleCount());
+        for (size_t l = 0; l < ecg.leads.size(); ++l)
+            for (size_t i = 0; i < ecg.leads[l].microvolts.size(); ++i)
+                QVERIFY(std::abs(back->leads[l].microvolts[i] - ecg.leads[l].microvolts[i]) <= 0.5f + 1e-3f); // 1 µV steps
+        QCOMPARE(back->patient.id, ecg.patient.id);
+        QCOMPARE(back->patient.name, ecg.patient.name);
+        QCOMPARE(back->patient.ageYears, ecg.patient.ageYears);
+        QVERIFY(back->patient.sex == ecg.patient.sex);
+        QCOMPARE(back->acquisition.start, ecg.acquisition.start);
+        QCOMPARE(back->statements, ecg.statements);
+
+        // The independent validator and dumper of dicom3tools / DCMTK.
+        const auto verdict = runTool(QStringLiteral("dciodvfy"), {path});
+        if (!verdict)
+            QSKIP("dciodvfy (dicom3tools) is not installed");
+        QVERIFY2(verdict->contains(sopClass), qPrintable(*verdict));
+        QVERIFY2(!verdict->contains(QStringLiteral("Error")), qPrintable(*verdict));
+        const auto dump = runTool(QStringLiteral("dcmdump"), {path});
+        QVERIFY(dump && dump->contains(QStringLiteral("[") + ecg.patient.id + QStringLiteral("]")));
+        QVERIFY(dump->contains(QStringLiteral("2:61")));        // lead III in the MDC scheme
+        QVERIFY(dump->contains(QStringLiteral("Lead aVF")));
+    }
+
+    void deidentifies()
+    {
+        Ecg ecg = synthetic(10000.0);
+        ecg.patient.name = QStringLiteral("Jane Roe");
+        ecg.patient.id = QStringLiteral("MRN-556677");
+        ecg.patient.birthDate = QDate(1961, 2, 3);
+        ecg.acquisition.site = QStringLiteral("St Elsewhere");
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("anon.dcm"));
+        QVERIFY(io::writeEcg(ecg, path, {true}));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray bytes = f.readAll();
+        for (const char *secret : {"Roe", "MRN-556677", "19610203", "Elsewhere"})
+            QVERIFY2(!bytes.contains(secret), secret);
+        auto back = io::readEcg(path);
+        QVERIFY(back);
+        QCOMPARE(back->patient.name, QStringLiteral("ANONYMOUS"));
+        QVERIFY(back->patient.id.startsWith(QStringLiteral("ANON-")));
+        QVERIFY(!back->patient.birthDate.isValid());
+        // The pseudonym is stable for a patient.
+        const QString second = dir.filePath(QStringLiteral("anon2.dcm"));
+        QVERIFY(io::writeEcg(ecg, second, {true}));
+        QCOMPARE(io::readEcg(second)->patient.id, back->patient.id);
+    }
+
+    void refusesBrokenFiles()
+    {
+        if (!QFile::exists(kExample))
+            QSKIP("../shared/samples/dicom is absent");
+        QFile f(kExample);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray bytes = f.readAll();
+        QTemporaryDir dir;
+        const auto write = [&](const QString &name, const QByteArray &content) {
+            QFile out(dir.filePath(name));
+            out.open(QIODevice::WriteOnly);
+            out.write(content);
+            return out.fileName();
+        };
+        for (qsizetype cut : {qsizetype(200), qsizetype(2000), bytes.size() / 2, bytes.size() - 7}) {
+            auto r = io::readEcg(write(QStringLiteral("cut.dcm"), bytes.left(cut)));
+            QVERIFY2(!r, qPrintable(QString::number(cut)));
+            QVERIFY2(r.error().contains(QStringLiteral("cut.dcm: DICOM:")), qPrintable(r.error()));
+        }
+        // Garbage after a valid preamble.
+        QByteArray junk(128, '\0');
+        junk += "DICM";
+        junk += QByteArray(500, '\x7f');
+        auto r = io::readEcg(write(QStringLiteral("junk.dcm"), junk));
+        QVERIFY(!r);
+        QVERIFY2(r.error().contains(QStringLiteral("junk.dcm: DICOM:")), qPrintable(r.error()));
+        // Rates outside the ECG IODs are refused on writing.
+        Ecg slow = synthetic(10000.0);
+        slow.sampleRateHz = 100.0;
+        QVERIFY(io::writeDicom(slow, dir.filePath(QStringLiteral("slow.dcm"))).error().contains(QStringLiteral("200-1000 Hz")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDicom)
+#include "tst_dicom.moc"
