@@ -1,6 +1,7 @@
 #include "core/io/reader.h"
 
 #include "core/io/dicom.h"
+#include "core/io/ecgxml.h"
 #include "core/io/wfdb.h"
 
 #include <QFile>
@@ -21,6 +22,17 @@ bool looksLikeWfdbHeader(const QByteArray &head)
     return tok.size() >= 2 && (tok[1].toInt(&ok), ok) && !head.contains('\0');
 }
 
+/// Markup first: an XML declaration, comment, DOCTYPE or element, in UTF-8 or UTF-16 (BOM or not).
+bool looksLikeXml(const QByteArray &head)
+{
+    QByteArray ascii = head;
+    ascii.replace('\0', QByteArray()); // UTF-16 markup is ASCII with NULs between
+    qsizetype i = 0;
+    while (i < ascii.size() && (uchar(ascii[i]) >= 0xEF || QChar(ascii[i]).isSpace()))
+        ++i; // byte-order marks and leading whitespace
+    return i + 1 < ascii.size() && ascii[i] == '<' && (ascii[i + 1] == '?' || ascii[i + 1] == '!' || QChar(ascii[i + 1]).isLetter());
+}
+
 } // namespace
 
 Format detectFormat(const QString &path)
@@ -31,6 +43,8 @@ Format detectFormat(const QString &path)
     const QByteArray head = f.read(4096);
     if (head.size() >= 132 && head.mid(128, 4) == "DICM")
         return Format::Dicom;
+    if (looksLikeXml(head))
+        return Format::Xml;
     if (looksLikeWfdbHeader(head))
         return Format::Wfdb;
     // A signal file (.dat, .mat, ...) is binary; it is WFDB when a header of the same name lies beside it.
@@ -50,9 +64,10 @@ Result<Ecg> readEcg(const QString &path)
     switch (detectFormat(path)) {
     case Format::Wfdb: return readWfdb(path);
     case Format::Dicom: return readDicom(path);
+    case Format::Xml: return readEcgXml(path);
     case Format::Unknown: break;
     }
-    return Result<Ecg>::failure(QStringLiteral("%1: format not recognised (supported: WFDB, DICOM)").arg(path));
+    return Result<Ecg>::failure(QStringLiteral("%1: format not recognised (supported: WFDB, DICOM, HL7 aECG, GE MUSE XML, Philips XML)").arg(path));
 }
 
 Status writeEcg(const Ecg &ecg, const QString &path, const WriteOptions &options)
@@ -67,7 +82,7 @@ Status writeEcg(const Ecg &ecg, const QString &path, const WriteOptions &options
 
 QString openFileFilter()
 {
-    return QStringLiteral("ECG records (*.hea *.dat *.mat *.dcm);;All files (*)");
+    return QStringLiteral("ECG records (*.hea *.dat *.mat *.dcm *.xml *.XML);;All files (*)");
 }
 
 } // namespace ecgscope::io
