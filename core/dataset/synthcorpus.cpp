@@ -34,10 +34,13 @@ Result<Manifest> makeSyntheticCorpus(const QString &dir, const SynthCorpusOption
     m.source = QStringLiteral("synthetic");
     m.classCount = o.includeOther ? kTargetClassCount + 1 : kTargetClassCount;
     std::mt19937_64 rng(o.seed);
-    const qint64 total = qint64(m.classCount) * o.recordsPerClass;
+    const int otherCount = o.includeOther ? o.recordsPerClass * std::max(1, o.otherFactor) : 0;
+    const qint64 total = qint64(kTargetClassCount) * o.recordsPerClass + otherCount;
+    qint64 done = 0;
     for (int cls = 0; cls < m.classCount; ++cls) {
         const auto rhythms = rhythmsOfClass(cls);
-        for (int i = 0; i < o.recordsPerClass; ++i) {
+        const int count = cls == Other ? otherCount : o.recordsPerClass;
+        for (int i = 0; i < count; ++i) {
             if (progress && progress->cancelled())
                 return Result<Manifest>::failure(QStringLiteral("synthetic corpus: cancelled"));
             synth::Options so;
@@ -59,7 +62,7 @@ Result<Manifest> makeSyntheticCorpus(const QString &dir, const SynthCorpusOption
             e.codes << QStringLiteral("EcgScope:") + synth::toString(so.rhythm);
             m.entries.push_back(std::move(e));
             if (progress)
-                progress->report(qint64(cls) * o.recordsPerClass + i + 1, total, QStringLiteral("generating records"));
+                progress->report(++done, total, QStringLiteral("generating records"));
         }
     }
     if (auto s = assignSplits(m, o.split); !s)

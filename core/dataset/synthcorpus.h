@@ -9,6 +9,9 @@ namespace ecgscope::dataset {
 struct SynthCorpusOptions {
     int recordsPerClass = 100;
     bool includeOther = true;     ///< add the seventh class (sinus rhythm, bradycardia, sinus arrhythmia, PACs)
+    /// Records of "other" per record of a target class: on a worklist most ECGs are none of the six,
+    /// and a larger share teaches the model so.
+    int otherFactor = 1;
     double sampleRateHz = 500.0;
     double durationMs = 10000.0;
     uint64_t seed = 1;            ///< every record's generator seed derives from it; other seeds = other patients

@@ -142,7 +142,7 @@ Patient drawPatient(Rng &rng, const Calibration &cal, bool variants)
     pt.pDurationMs = rng.uniform(80.0, 110.0);
     const double axis = drawQuantiles(rng, {-45, -25, 45, 85, 110});
     const double rAmp = rng.uniform(600.0, 1600.0);
-    pt.p = direction(rng.uniform(30.0, 75.0), rng.uniform(-0.1, 0.3)) * rng.uniform(70.0, 180.0);
+    pt.p = direction(rng.uniform(30.0, 75.0), rng.uniform(-0.1, 0.3)) * rng.uniform(30.0, 180.0);
     pt.pEctopic = direction(rng.uniform(-90.0, 120.0), rng.uniform(-0.5, 0.5)) * rng.uniform(60.0, 160.0);
     pt.q = Vec3{-0.6, 0.2, 0.75}.unit() * (rAmp * rng.uniform(0.08, 0.2));
     pt.r = direction(axis, -rng.uniform(0.25, 0.7)) * rAmp;
@@ -522,7 +522,7 @@ Result<Synthetic> generate(const Options &o)
     }
     if (s.fibrillation) {
         // Fibrillatory waves: a few drifting 4-9 Hz components along the atrial direction.
-        const double amplitude = rng.uniform(20.0, 70.0);
+        const double amplitude = rng.uniform(10.0, 120.0); // fine to coarse fibrillation
         for (int c = 0; c < 4; ++c) {
             const double f = rng.uniform(4.0, 9.0), phase = rng.uniform(0.0, 2 * kPi);
             const double drift = rng.uniform(0.05, 0.3), a = amplitude * rng.uniform(0.4, 1.0) / 2.0;
