@@ -23,6 +23,7 @@ void addTrainOptions(QCommandLineParser &p)
     p.addOption({QStringLiteral("groups"), QStringLiteral("Subclass groups, 1-based classes: e.g. '1,2,3;4;5;6' (default)."), QStringLiteral("GROUPS")});
     p.addOption({QStringLiteral("rate"), QStringLiteral("Model input rate in Hz (default 100)."), QStringLiteral("HZ"), QStringLiteral("100")});
     p.addOption({QStringLiteral("no-augment"), QStringLiteral("No noise or lead dropout on training windows.")});
+    p.addOption({QStringLiteral("no-features"), QStringLiteral("Waveform only: no rhythm features (RR irregularity, premature beats, pauses) beside it.")});
     p.addOption({QStringLiteral("resume"), QStringLiteral("Continue from the checkpoints in the output folder.")});
 }
 
@@ -72,6 +73,8 @@ Result<ml::TrainConfig> trainConfig(const QCommandLineParser &p, const QString &
     c.contract.samples = int(std::lround(c.contract.sampleRateHz * 10.0)); // 10 s windows
     c.contract.bandHighHz = std::min(40.0, 0.45 * c.contract.sampleRateHz);
     c.augment = !p.isSet(QStringLiteral("no-augment"));
+    if (p.isSet(QStringLiteral("no-features")))
+        c.contract.features.clear();
     c.resume = p.isSet(QStringLiteral("resume"));
     if (c.epochs < 1 || c.batchSize < 2 || c.net.width < 1 || c.net.depth < 1)
         return R::failure(QStringLiteral("--epochs, --batch, --width and --depth must be positive (batch at least 2)"));

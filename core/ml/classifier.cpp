@@ -40,7 +40,7 @@ struct Classifier::Impl {
     std::vector<LoadedStage> stages;
 
     /// Class probabilities, one row per window, from all stages (see combineStages for subclass models).
-    std::vector<std::vector<float>> probabilities(const torch::Tensor &x) const
+    std::vector<std::vector<float>> probabilities(const torch::Tensor &x, const torch::Tensor &f) const
     {
         const auto rows = [](const torch::Tensor &t) {
             const torch::Tensor c = t.contiguous();
@@ -50,7 +50,7 @@ struct Classifier::Impl {
             return out;
         };
         const LoadedStage &first = stages.front();
-        const auto p1 = rows(torch::softmax(first.net->forward(x), 1));
+        const auto p1 = rows(torch::softmax(first.net->forward(x, f), 1));
         std::vector<std::vector<float>> out;
         if (first.groups.empty()) {
             for (const auto &row : p1) {
@@ -67,7 +67,7 @@ struct Classifier::Impl {
             if (first.groups[g].size() < 2)
                 continue;
             const auto second = std::find_if(stages.begin() + 1, stages.end(), [&](const LoadedStage &s) { return s.members == first.groups[g]; });
-            p2[g] = rows(torch::softmax(second->net->forward(x), 1));
+            p2[g] = rows(torch::softmax(second->net->forward(x, f), 1));
         }
         for (size_t w = 0; w < p1.size(); ++w) {
             std::vector<std::vector<float>> within(first.groups.size());
@@ -150,7 +150,7 @@ Result<std::shared_ptr<Classifier>> Classifier::load(const QString &modelDir)
             if (cls < 0 || cls >= m.classes.size())
                 return R::failure(QStringLiteral("%1: stage %2 names class %3 of %4").arg(cardPath, file).arg(cls).arg(m.classes.size()));
         try {
-            stage.net = makeNet(net.value(), m.contract.leads.size(), outputs);
+            stage.net = makeNet(net.value(), m.contract.leads.size(), outputs, m.contract.features.size());
             // Module::load replaces tensors whatever their shape, so the shapes are checked here.
             std::vector<std::vector<int64_t>> shapes;
             for (const auto &t : stage.net->named_parameters())
@@ -185,7 +185,8 @@ Result<Prediction> Classifier::classify(const Ecg &ecg) const
     if (!prepared)
         return Result<Prediction>::failure(prepared.error());
     c10::InferenceMode guard; // thread-local: set in the calling (worker) thread
-    const auto perWindow = d->probabilities(windowsTensor(prepared.value(), d->contract));
+    const auto [x, f] = windowsTensors(prepared.value(), d->contract);
+    const auto perWindow = d->probabilities(x, f);
     Prediction p;
     // The windows' probabilities are averaged: a record is as abnormal as its windows are on average.
     p.probabilities.assign(perWindow.front().size(), 0.0f);

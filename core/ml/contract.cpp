@@ -1,6 +1,7 @@
 #include "core/ml/contract.h"
 
 #include "core/dsp/filter.h"
+#include "core/dsp/qrs.h"
 #include "core/dsp/resample.h"
 
 #include <QJsonArray>
@@ -17,7 +18,31 @@ constexpr double kMinPlausibleUv = 20.0;
 constexpr double kMaxPlausibleUv = 50000.0;
 } // namespace
 
-InputContract::InputContract() : leads(standardLeadNames()) {}
+InputContract::InputContract() : leads(standardLeadNames()), features(rhythmFeatureNames()) {}
+
+const QStringList &rhythmFeatureNames()
+{
+    static const QStringList names{QStringLiteral("heart_rate"), QStringLiteral("rr_cv"), QStringLiteral("rmssd_ratio"),
+                                   QStringLiteral("irregular_fraction"), QStringLiteral("premature_fraction"), QStringLiteral("pause_ratio")};
+    return names;
+}
+
+namespace {
+std::vector<float> featureValues(const dsp::RhythmMeasures &m, const QStringList &names)
+{
+    std::vector<float> v;
+    for (const QString &n : names) {
+        const double x = n == QLatin1String("heart_rate") ? m.heartRateBpm / 100.0
+                         : n == QLatin1String("rr_cv") ? m.rrCv
+                         : n == QLatin1String("rmssd_ratio") ? m.rmssdRatio
+                         : n == QLatin1String("irregular_fraction") ? m.irregularFraction
+                         : n == QLatin1String("premature_fraction") ? m.prematureFraction
+                                                                     : std::max(0.0, m.longestPauseRatio - 1.0);
+        v.push_back(float(std::min(x, 5.0))); // bounded: a detection failure must not produce huge inputs
+    }
+    return v;
+}
+} // namespace
 
 QJsonObject InputContract::toJson() const
 {
@@ -27,6 +52,7 @@ QJsonObject InputContract::toJson() const
                        {QStringLiteral("units"), units},
                        {QStringLiteral("band_low_hz"), bandLowHz},
                        {QStringLiteral("band_high_hz"), bandHighHz},
+                       {QStringLiteral("features"), QJsonArray::fromStringList(features)},
                        {QStringLiteral("normalisation"), QStringLiteral("per-lead standardisation (zero mean, unit variance) per window")}};
 }
 
@@ -41,6 +67,12 @@ Result<InputContract> InputContract::fromJson(const QJsonObject &json)
     c.units = json.value(QStringLiteral("units")).toString();
     c.bandLowHz = json.value(QStringLiteral("band_low_hz")).toDouble();
     c.bandHighHz = json.value(QStringLiteral("band_high_hz")).toDouble();
+    c.features.clear();
+    for (const auto &v : json.value(QStringLiteral("features")).toArray()) {
+        if (!rhythmFeatureNames().contains(v.toString()))
+            return Result<InputContract>::failure(QStringLiteral("input contract names an unknown feature '%1'").arg(v.toString()));
+        c.features << v.toString();
+    }
     if (!(c.sampleRateHz > 0) || c.samples <= 0 || c.leads.isEmpty())
         return Result<InputContract>::failure(QStringLiteral("input contract is incomplete (rate, samples, leads)"));
     if (c.units != QLatin1String("uV"))
@@ -51,7 +83,7 @@ Result<InputContract> InputContract::fromJson(const QJsonObject &json)
 bool InputContract::operator==(const InputContract &o) const
 {
     return sampleRateHz == o.sampleRateHz && samples == o.samples && leads == o.leads && units == o.units &&
-           bandLowHz == o.bandLowHz && bandHighHz == o.bandHighHz;
+           bandLowHz == o.bandLowHz && bandHighHz == o.bandHighHz && features == o.features;
 }
 
 Result<Prepared> prepare(const Ecg &ecg, const InputContract &c, double strideMs)
@@ -94,6 +126,7 @@ Result<Prepared> prepare(const Ecg &ecg, const InputContract &c, double strideMs
         starts.push_back(n - c.samples);
     }
     const size_t leadCount = size_t(c.leads.size());
+    const std::vector<int> peaks = c.features.isEmpty() ? std::vector<int>() : dsp::detectQrs(at);
     for (long s : starts) {
         Window w;
         w.startMs = 1000.0 * double(s) / c.sampleRateHz;
@@ -113,6 +146,8 @@ Result<Prepared> prepare(const Ecg &ecg, const InputContract &c, double strideMs
             for (long i = 0; i < len; ++i)
                 out[i] = float((filtered[l][size_t(s + i)] - mean) / sd);
         }
+        if (!c.features.isEmpty())
+            w.features = featureValues(dsp::rhythmMeasures(peaks, c.sampleRateHz, int(s), int(s + c.samples)), c.features);
         p.windows.push_back(std::move(w));
     }
     return p;

@@ -20,6 +20,9 @@ struct InputContract {
     QString units = QStringLiteral("uV");
     double bandLowHz = 0.5;
     double bandHighHz = 40.0;
+    /// Rhythm measures from EcgScope's own QRS detection fed beside the waveform, by name (see
+    /// rhythmFeatureNames()); empty for a waveform-only model.
+    QStringList features;
 
     InputContract();
     double windowMs() const { return 1000.0 * samples / sampleRateHz; }
@@ -28,10 +31,15 @@ struct InputContract {
     bool operator==(const InputContract &other) const;
 };
 
-/// One model input: leads x samples, row-major, standardised.
+/// Names of the rhythm features a contract may ask for: heart_rate (bpm / 100), rr_cv, rmssd_ratio,
+/// irregular_fraction, premature_fraction, pause_ratio (longest / median RR, minus 1).
+const QStringList &rhythmFeatureNames();
+
+/// One model input: leads x samples, row-major, standardised; and the window's rhythm features.
 struct Window {
     double startMs = 0.0; ///< where the window starts in the record
     std::vector<float> values;
+    std::vector<float> features;
 };
 
 /// Turns a record into model inputs. A record of up to one window gives one window (zero-padded at the

@@ -4,6 +4,11 @@ namespace ecgscope::ml {
 
 namespace F = torch::nn::functional;
 
+torch::Tensor NetImpl::classify(const torch::Tensor &pooled, const torch::Tensor &features)
+{
+    return head(features.defined() && features.numel() > 0 ? torch::cat({pooled, features}, 1) : pooled);
+}
+
 ResBlockImpl::ResBlockImpl(int64_t in, int64_t out, int64_t kernel, int64_t stride)
 {
     conv1 = register_module("conv1", torch::nn::Conv1d(torch::nn::Conv1dOptions(in, out, kernel).stride(stride).padding(kernel / 2).bias(false)));
@@ -24,7 +29,7 @@ torch::Tensor ResBlockImpl::forward(torch::Tensor x)
     return torch::relu(y + s);
 }
 
-ResNet1dImpl::ResNet1dImpl(int64_t leads, int64_t classes, int64_t width, int64_t blocksPerStage)
+ResNet1dImpl::ResNet1dImpl(int64_t leads, int64_t classes, int64_t width, int64_t blocksPerStage, int64_t features)
 {
     const int64_t kStemKernel = 15; // 150 ms at 100 Hz: about one QRS complex
     const int64_t kBlockKernel = 7;
@@ -44,13 +49,13 @@ ResNet1dImpl::ResNet1dImpl(int64_t leads, int64_t classes, int64_t width, int64_
         }
     }
     register_module("body", body);
-    head = register_module("head", torch::nn::Linear(in, classes));
+    head = register_module("head", torch::nn::Linear(in + features, classes));
 }
 
-torch::Tensor ResNet1dImpl::forward(torch::Tensor x)
+torch::Tensor ResNet1dImpl::forward(torch::Tensor x, torch::Tensor features)
 {
     x = body->forward(stem->forward(x));
-    return head(x.mean(2)); // global average pooling over time
+    return classify(x.mean(2), features); // global average pooling over time
 }
 
 InceptionModuleImpl::InceptionModuleImpl(int64_t in, int64_t filters, int64_t bottleneckChannels)
@@ -72,7 +77,7 @@ torch::Tensor InceptionModuleImpl::forward(torch::Tensor x)
     return torch::relu(bn(torch::cat({k1(b), k2(b), k3(b), pooled}, 1)));
 }
 
-Inception1dImpl::Inception1dImpl(int64_t leads, int64_t classes, int64_t filters, int64_t moduleCount)
+Inception1dImpl::Inception1dImpl(int64_t leads, int64_t classes, int64_t filters, int64_t moduleCount, int64_t features)
 {
     // A strided stem halves the length first: InceptionTime keeps full length, which costs twice the time
     // for no measured gain at 100 Hz.
@@ -96,10 +101,10 @@ Inception1dImpl::Inception1dImpl(int64_t leads, int64_t classes, int64_t filters
     }
     register_module("blocks", blocks);
     register_module("shortcuts", shortcuts);
-    head = register_module("head", torch::nn::Linear(in, classes));
+    head = register_module("head", torch::nn::Linear(in + features, classes));
 }
 
-torch::Tensor Inception1dImpl::forward(torch::Tensor x)
+torch::Tensor Inception1dImpl::forward(torch::Tensor x, torch::Tensor features)
 {
     x = stem->forward(x);
     torch::Tensor residual = x;
@@ -110,14 +115,14 @@ torch::Tensor Inception1dImpl::forward(torch::Tensor x)
             residual = x;
         }
     }
-    return head(x.mean(2));
+    return classify(x.mean(2), features);
 }
 
-std::shared_ptr<NetImpl> makeNet(const NetConfig &config, int64_t leads, int64_t classes)
+std::shared_ptr<NetImpl> makeNet(const NetConfig &config, int64_t leads, int64_t classes, int64_t features)
 {
     if (config.architecture == Architecture::ResNet)
-        return ResNet1d(leads, classes, config.width, config.depth).ptr();
-    return Inception1d(leads, classes, config.width, config.depth).ptr();
+        return ResNet1d(leads, classes, config.width, config.depth, features).ptr();
+    return Inception1d(leads, classes, config.width, config.depth, features).ptr();
 }
 
 torch::Tensor focalLoss(const torch::Tensor &logits, const torch::Tensor &targets, double gamma, const torch::Tensor &alpha)

@@ -7,9 +7,15 @@
 
 namespace ecgscope::ml {
 
-/// Common interface of the classifier networks: [batch, leads, samples] -> [batch, classes] logits.
+/// Common interface of the classifier networks: [batch, leads, samples] (and [batch, features] rhythm
+/// features, joined to the pooled waveform features before the last layer) -> [batch, classes] logits.
 struct NetImpl : torch::nn::Module {
-    virtual torch::Tensor forward(torch::Tensor x) = 0;
+    virtual torch::Tensor forward(torch::Tensor x, torch::Tensor features) = 0;
+
+protected:
+    /// The classifier head on pooled waveform features, with the rhythm features appended.
+    torch::Tensor classify(const torch::Tensor &pooled, const torch::Tensor &features);
+    torch::nn::Linear head{nullptr};
 };
 
 /// Conv - BN - ReLU - Conv - BN plus a (projected, when the shape changes) shortcut, then ReLU.
@@ -22,10 +28,9 @@ struct ResBlockImpl : torch::nn::Module {
 TORCH_MODULE(ResBlock);
 
 struct ResNet1dImpl : NetImpl {
-    ResNet1dImpl(int64_t leads, int64_t classes, int64_t width, int64_t blocksPerStage);
-    torch::Tensor forward(torch::Tensor x) override;
+    ResNet1dImpl(int64_t leads, int64_t classes, int64_t width, int64_t blocksPerStage, int64_t features);
+    torch::Tensor forward(torch::Tensor x, torch::Tensor features) override;
     torch::nn::Sequential stem{nullptr}, body{nullptr};
-    torch::nn::Linear head{nullptr};
 };
 TORCH_MODULE(ResNet1d);
 
@@ -40,15 +45,14 @@ struct InceptionModuleImpl : torch::nn::Module {
 TORCH_MODULE(InceptionModule);
 
 struct Inception1dImpl : NetImpl {
-    Inception1dImpl(int64_t leads, int64_t classes, int64_t filters, int64_t modules);
-    torch::Tensor forward(torch::Tensor x) override;
+    Inception1dImpl(int64_t leads, int64_t classes, int64_t filters, int64_t modules, int64_t features);
+    torch::Tensor forward(torch::Tensor x, torch::Tensor features) override;
     torch::nn::Sequential stem{nullptr};
     torch::nn::ModuleList blocks{nullptr}, shortcuts{nullptr};
-    torch::nn::Linear head{nullptr};
 };
 TORCH_MODULE(Inception1d);
 
-std::shared_ptr<NetImpl> makeNet(const NetConfig &config, int64_t leads, int64_t classes);
+std::shared_ptr<NetImpl> makeNet(const NetConfig &config, int64_t leads, int64_t classes, int64_t features);
 
 /// Focal loss, mean over the batch: -alpha_t (1 - p_t)^gamma log p_t. `alpha` may be undefined (all 1).
 torch::Tensor focalLoss(const torch::Tensor &logits, const torch::Tensor &targets, double gamma, const torch::Tensor &alpha);

@@ -17,7 +17,9 @@ Result<SplitTensors> loadSplit(const dataset::Manifest &manifest, const QString 
     const int64_t n = int64_t(entries.size());
     const int64_t leads = contract.leads.size();
     SplitTensors t;
+    const int64_t features = contract.features.size();
     t.x = torch::zeros({n, leads, contract.samples});
+    t.f = torch::zeros({n, features});
     t.y = torch::zeros({n}, torch::kInt64);
     if (n == 0)
         return t;
@@ -27,6 +29,7 @@ Result<SplitTensors> loadSplit(const dataset::Manifest &manifest, const QString 
     std::vector<int64_t> rows(static_cast<size_t>(n));
     std::iota(rows.begin(), rows.end(), 0);
     float *x = t.x.data_ptr<float>();
+    float *f = t.f.data_ptr<float>();
     QtConcurrent::blockingMap(rows, [&](int64_t i) {
         if (progress && progress->cancelled())
             return;
@@ -43,6 +46,8 @@ Result<SplitTensors> loadSplit(const dataset::Manifest &manifest, const QString 
         }
         const std::vector<float> &v = prepared->windows.front().values;
         std::memcpy(x + i * leads * contract.samples, v.data(), v.size() * sizeof(float));
+        const std::vector<float> &fv = prepared->windows.front().features;
+        std::memcpy(f + i * features, fv.data(), fv.size() * sizeof(float));
         if (progress)
             progress->report(++done, n, QStringLiteral("loading %1 records").arg(split));
     });
@@ -58,16 +63,21 @@ Result<SplitTensors> loadSplit(const dataset::Manifest &manifest, const QString 
     return t;
 }
 
-torch::Tensor windowsTensor(const Prepared &prepared, const InputContract &contract)
+std::pair<torch::Tensor, torch::Tensor> windowsTensors(const Prepared &prepared, const InputContract &contract)
 {
     const int64_t w = int64_t(prepared.windows.size());
+    const int64_t features = contract.features.size();
     torch::Tensor x = torch::empty({w, int64_t(contract.leads.size()), contract.samples});
-    float *p = x.data_ptr<float>();
+    torch::Tensor f = torch::zeros({w, features});
+    float *px = x.data_ptr<float>();
+    float *pf = f.data_ptr<float>();
     for (int64_t i = 0; i < w; ++i) {
         const auto &v = prepared.windows[size_t(i)].values;
-        std::memcpy(p + i * int64_t(v.size()), v.data(), v.size() * sizeof(float));
+        std::memcpy(px + i * int64_t(v.size()), v.data(), v.size() * sizeof(float));
+        const auto &fv = prepared.windows[size_t(i)].features;
+        std::memcpy(pf + i * features, fv.data(), fv.size() * sizeof(float));
     }
-    return x;
+    return {x, f};
 }
 
 } // namespace ecgscope::ml

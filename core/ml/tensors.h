@@ -9,9 +9,11 @@
 
 namespace ecgscope::ml {
 
-/// The first window of every record of a split, as x [N, leads, samples] and y [N] (int64 class index).
+/// The first window of every record of a split, as x [N, leads, samples], f [N, features] and
+/// y [N] (int64 class index).
 struct SplitTensors {
     torch::Tensor x;
+    torch::Tensor f;
     torch::Tensor y;
     int64_t size() const { return x.defined() ? x.size(0) : 0; }
 };
@@ -19,7 +21,7 @@ struct SplitTensors {
 Result<SplitTensors> loadSplit(const dataset::Manifest &manifest, const QString &split, const InputContract &contract,
                                Progress *progress);
 
-/// Windows of one prepared record as a [windows, leads, samples] tensor.
-torch::Tensor windowsTensor(const Prepared &prepared, const InputContract &contract);
+/// Windows of one prepared record as [windows, leads, samples] and [windows, features] tensors.
+std::pair<torch::Tensor, torch::Tensor> windowsTensors(const Prepared &prepared, const InputContract &contract);
 
 } // namespace ecgscope::ml

@@ -58,6 +58,7 @@ SplitTensors remap(const SplitTensors &t, const std::vector<int> &map)
     SplitTensors out;
     const torch::Tensor index = torch::tensor(rows, torch::kInt64);
     out.x = t.x.index_select(0, index);
+    out.f = t.f.index_select(0, index);
     out.y = torch::tensor(labels, torch::kInt64);
     return out;
 }
@@ -88,13 +89,15 @@ void restore(const std::shared_ptr<NetImpl> &net, const std::vector<torch::Tenso
         b.copy_(state[i++]);
 }
 
-torch::Tensor predictLogits(const std::shared_ptr<NetImpl> &net, const torch::Tensor &x)
+torch::Tensor predictLogits(const std::shared_ptr<NetImpl> &net, const SplitTensors &t)
 {
     torch::NoGradGuard noGrad;
     net->eval();
     std::vector<torch::Tensor> chunks;
-    for (int64_t s = 0; s < x.size(0); s += kEvalChunk)
-        chunks.push_back(net->forward(x.slice(0, s, std::min(s + kEvalChunk, x.size(0)))));
+    for (int64_t s = 0; s < t.size(); s += kEvalChunk) {
+        const int64_t e = std::min(s + kEvalChunk, t.size());
+        chunks.push_back(net->forward(t.x.slice(0, s, e), t.f.slice(0, s, e)));
+    }
     net->train();
     return torch::cat(chunks);
 }
@@ -103,7 +106,7 @@ double macroF1(const std::shared_ptr<NetImpl> &net, const SplitTensors &val, int
 {
     if (val.size() == 0)
         return 0.0;
-    const torch::Tensor pred = predictLogits(net, val.x).argmax(1).contiguous();
+    const torch::Tensor pred = predictLogits(net, val).argmax(1).contiguous();
     const auto *p = pred.data_ptr<int64_t>();
     QStringList names;
     for (int c = 0; c < outputs; ++c)
@@ -124,7 +127,7 @@ Result<StageOutcome> trainStage(const Stage &stage, const TrainConfig &cfg, cons
         return Result<StageOutcome>::failure(QStringLiteral("%1: the training split is empty").arg(stage.name));
     torch::manual_seed(cfg.seed);
     StageOutcome out;
-    out.net = makeNet(cfg.net, stage.train.x.size(1), stage.outputs);
+    out.net = makeNet(cfg.net, stage.train.x.size(1), stage.outputs, stage.train.f.size(1));
     torch::optim::Adam optimizer(out.net->parameters(), torch::optim::AdamOptions(cfg.learningRate).weight_decay(cfg.weightDecay));
 
     const std::vector<int> labels = labelsOf(stage.train);
@@ -207,13 +210,14 @@ Result<StageOutcome> trainStage(const Stage &stage, const TrainConfig &cfg, cons
                 continue; // batch norm needs two samples
             const torch::Tensor index = torch::tensor(std::vector<int64_t>(order.begin() + long(start), order.begin() + long(end)), torch::kInt64);
             torch::Tensor x = stage.train.x.index_select(0, index);
+            const torch::Tensor f = stage.train.f.index_select(0, index);
             const torch::Tensor y = stage.train.y.index_select(0, index);
             if (cfg.augment) {
                 x = x + kNoiseSd * torch::randn_like(x);
                 x = x * (torch::rand({x.size(0), x.size(1), 1}) >= kLeadDropout).to(torch::kFloat);
             }
             optimizer.zero_grad();
-            const torch::Tensor loss = lossOf(out.net->forward(x), y);
+            const torch::Tensor loss = lossOf(out.net->forward(x, f), y);
             loss.backward();
             optimizer.step();
             lossSum += loss.item<double>();

@@ -40,13 +40,14 @@ private Q_SLOTS:
     void networksMapLeadsToClasses()
     {
         for (const NetConfig &c : {NetConfig{Architecture::ResNet, 8, 1}, NetConfig{Architecture::Inception, 8, 3}}) {
-            auto net = makeNet(c, 12, 7);
+            auto net = makeNet(c, 12, 7, 2);
             net->eval();
-            const torch::Tensor y = net->forward(torch::randn({3, 12, 1000}));
+            const torch::Tensor y = net->forward(torch::randn({3, 12, 1000}), torch::randn({3, 2}));
             QCOMPARE(y.size(0), int64_t(3));
             QCOMPARE(y.size(1), int64_t(7));
             // Other lengths work too (global pooling).
-            QCOMPARE(net->forward(torch::randn({1, 12, 2500})).size(1), int64_t(7));
+            QCOMPARE(net->forward(torch::randn({1, 12, 2500}), torch::randn({1, 2})).size(1), int64_t(7));
+            QCOMPARE(makeNet(c, 12, 7, 0)->forward(torch::randn({2, 12, 1000}), {}).size(1), int64_t(7)); // waveform only
         }
     }
 };
