@@ -10,6 +10,7 @@ PACKAGES=(
   libtorch-dev libgloo-dev libopenblas0-pthread
   libdcmtk-dev dcmtk dicom3tools
   xvfb xauth
+  clang libclang-rt-14-dev
 )
 
 missing=()
