@@ -2,6 +2,7 @@
 
 #include "core/io/dicom.h"
 #include "core/io/ecgxml.h"
+#include "core/io/scp.h"
 #include "core/io/wfdb.h"
 
 #include <QFile>
@@ -33,6 +34,17 @@ bool looksLikeXml(const QByteArray &head)
     return i + 1 < ascii.size() && ascii[i] == '<' && (ascii[i + 1] == '?' || ascii[i + 1] == '!' || QChar(ascii[i + 1]).isLetter());
 }
 
+/// SCP-ECG: the file length field matches the file, section 0 follows at byte 6 with id 0.
+bool looksLikeScp(const QByteArray &head, qint64 fileSize)
+{
+    if (head.size() < 16)
+        return false;
+    const auto *b = reinterpret_cast<const uchar *>(head.constData());
+    const quint32 length = quint32(b[2]) | (quint32(b[3]) << 8) | (quint32(b[4]) << 16) | (quint32(b[5]) << 24);
+    const int section = b[8] | (b[9] << 8);
+    return section == 0 && (qint64(length) == fileSize || head.mid(16, 6) == "SCPECG");
+}
+
 } // namespace
 
 Format detectFormat(const QString &path)
@@ -45,6 +57,8 @@ Format detectFormat(const QString &path)
         return Format::Dicom;
     if (looksLikeXml(head))
         return Format::Xml;
+    if (looksLikeScp(head, f.size()))
+        return Format::Scp;
     if (looksLikeWfdbHeader(head))
         return Format::Wfdb;
     // A signal file (.dat, .mat, ...) is binary; it is WFDB when a header of the same name lies beside it.
@@ -65,9 +79,10 @@ Result<Ecg> readEcg(const QString &path)
     case Format::Wfdb: return readWfdb(path);
     case Format::Dicom: return readDicom(path);
     case Format::Xml: return readEcgXml(path);
+    case Format::Scp: return readScp(path);
     case Format::Unknown: break;
     }
-    return Result<Ecg>::failure(QStringLiteral("%1: format not recognised (supported: WFDB, DICOM, HL7 aECG, GE MUSE XML, Philips XML)").arg(path));
+    return Result<Ecg>::failure(QStringLiteral("%1: format not recognised (supported: WFDB, DICOM, HL7 aECG, GE MUSE XML, Philips XML, SCP-ECG)").arg(path));
 }
 
 Status writeEcg(const Ecg &ecg, const QString &path, const WriteOptions &options)
@@ -82,7 +97,7 @@ Status writeEcg(const Ecg &ecg, const QString &path, const WriteOptions &options
 
 QString openFileFilter()
 {
-    return QStringLiteral("ECG records (*.hea *.dat *.mat *.dcm *.xml *.XML);;All files (*)");
+    return QStringLiteral("ECG records (*.hea *.dat *.mat *.dcm *.xml *.XML *.scp *.SCP);;All files (*)");
 }
 
 } // namespace ecgscope::io

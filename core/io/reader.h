@@ -6,7 +6,7 @@
 namespace ecgscope::io {
 
 /// Formats EcgScope can read, detected from a file's content.
-enum class Format { Unknown, Wfdb, Dicom, Xml };
+enum class Format { Unknown, Wfdb, Dicom, Xml, Scp };
 
 /// Detects the format from the file's content (and, for WFDB, the header beside a signal file).
 Format detectFormat(const QString &path);
