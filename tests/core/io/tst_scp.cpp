@@ -1,0 +1,201 @@
+#include "core/io/reader.h"
+#include "core/io/scp.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace ecgscope;
+
+namespace {
+
+const QString kSamples = QStringLiteral(ECGSCOPE_SHARED_DIR "/samples/");
+
+void put16(QByteArray &b, int at, int v)
+{
+    b[at] = char(v & 0xFF);
+    b[at + 1] = char((v >> 8) & 0xFF);
+}
+void put32(QByteArray &b, int at, quint32 v)
+{
+    put16(b, at, int(v & 0xFFFF));
+    put16(b, at + 2, int(v >> 16));
+}
+
+/// A section: 16-byte header (CRC filled in by finish()), then the body.
+QByteArray section(int id, const QByteArray &body)
+{
+    QByteArray s(16, '\0');
+    s += body;
+    put16(s, 2, id);
+    put32(s, 4, quint32(s.size()));
+    s[8] = 20; // section version 2.0
+    s[9] = 20;
+    if (id == 0)
+        s.replace(10, 6, "SCPECG"); // section 0's reserved bytes carry the format's name
+    const quint16 crc = io::crcCcitt(reinterpret_cast<const uint8_t *>(s.constData()) + 2, size_t(s.size() - 2));
+    put16(s, 0, crc);
+    return s;
+}
+
+/// A minimal SCP-ECG file built by hand from the standard: one lead (I) of four samples coded with the
+/// default Huffman table as 0, +1, -2 and the 8-bit literal -5, in µV (1000 nV per unit), 500 Hz.
+QByteArray minimalScp(int bimodal = 0, int dataBytes = -1)
+{
+    QByteArray s3(2 + 9, '\0');
+    s3[0] = 1;        // one lead
+    s3[1] = 0x04;     // simultaneous leads, no reference beat subtraction
+    put32(s3, 2, 1);  // samples 1..4
+    put32(s3, 6, 4);
+    s3[10] = 1;       // lead I
+    // Bits: 0 | 100 | 1101 | 1111111110 11111011  -> 0 1001101 11111111 1011111011 (padded with zeros)
+    const QByteArray stream = QByteArray::fromHex("4DFFBEC0");
+    QByteArray s6(6 + 2, '\0');
+    put16(s6, 0, 1000); // nV per unit
+    put16(s6, 2, 2000); // µs per sample
+    s6[4] = 0;          // no difference encoding
+    s6[5] = char(bimodal);
+    put16(s6, 6, dataBytes < 0 ? int(stream.size()) : dataBytes);
+    s6 += stream;
+    QByteArray s2(2, '\0');
+    put16(s2, 0, 19999); // default table
+    const QByteArray sec2 = section(2, s2), sec3 = section(3, s3), sec6 = section(6, s6);
+    // Section 0: pointers (id, length, 1-based index) for sections 0-11, then the sections in order.
+    const int s0Length = 16 + 12 * 10;
+    QByteArray body(12 * 10, '\0');
+    int offset = 6 + s0Length + 1; // 1-based index of the first section after section 0
+    const std::pair<int, QByteArray> present[] = {{2, sec2}, {3, sec3}, {6, sec6}};
+    for (int id = 0; id < 12; ++id) {
+        put16(body, id * 10, id);
+        if (id == 0) {
+            put32(body, 2, quint32(s0Length));
+            put32(body, 6, 7);
+        }
+        for (const auto &[pid, bytes] : present) {
+            if (pid == id) {
+                put32(body, id * 10 + 2, quint32(bytes.size()));
+                put32(body, id * 10 + 6, quint32(offset));
+                offset += int(bytes.size());
+            }
+        }
+    }
+    QByteArray file(6, '\0');
+    file += section(0, body) + sec2 + sec3 + sec6;
+    put32(file, 2, quint32(file.size()));
+    put16(file, 0, io::crcCcitt(reinterpret_cast<const uint8_t *>(file.constData()) + 2, size_t(file.size() - 2)));
+    return file;
+}
+
+QString write(const QTemporaryDir &dir, const QString &name, const QByteArray &bytes)
+{
+    QFile f(dir.filePath(name));
+    f.open(QIODevice::WriteOnly);
+    f.write(bytes);
+    return f.fileName();
+}
+
+} // namespace
+
+class TestScp : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void crcKnownValue()
+    {
+        const QByteArray check("123456789");
+        QCOMPARE(io::crcCcitt(reinterpret_cast<const uint8_t *>(check.constData()), 9), quint16(0x29B1)); // CRC-16/CCITT-FALSE
+    }
+
+    void decodesAHandBuiltFile()
+    {
+        QTemporaryDir dir;
+        auto ecg = io::readEcg(write(dir, QStringLiteral("min.scp"), minimalScp()));
+        QVERIFY2(ecg, qPrintable(ecg.error()));
+        QCOMPARE(ecg->sourceFormat, QStringLiteral("SCP-ECG"));
+        QCOMPARE(ecg->sampleRateHz, 500.0);
+        QCOMPARE(ecg->leadNames(), QStringList{QStringLiteral("I")});
+        QCOMPARE(ecg->leads[0].microvolts, (std::vector<float>{0.0f, 1.0f, -2.0f, -5.0f}));
+        QVERIFY2(ecg->notes.isEmpty(), qPrintable(ecg->notes.join(QLatin1Char(';'))));
+    }
+
+    void refusesWhatItCannotDecode()
+    {
+        QTemporaryDir dir;
+        auto r = io::readEcg(write(dir, QStringLiteral("bimodal.scp"), minimalScp(1)));
+        QVERIFY(!r);
+        QVERIFY2(r.error().contains(QStringLiteral("bimodal compression")), qPrintable(r.error()));
+        // The lead's stream declared shorter than its samples need: the Huffman stream runs out.
+        r = io::readEcg(write(dir, QStringLiteral("short.scp"), minimalScp(0, 1)));
+        QVERIFY(!r);
+        QVERIFY2(r.error().contains(QStringLiteral("Huffman stream ends")), qPrintable(r.error()));
+        // A section pointer beyond the end of the file.
+        QByteArray beyond = minimalScp();
+        put32(beyond, 6 + 16 + 6 * 10 + 2, 100000);
+        r = io::readEcg(write(dir, QStringLiteral("beyond.scp"), beyond));
+        QVERIFY(!r);
+        QVERIFY2(r.error().contains(QStringLiteral("section 6 declares 100000 bytes")), qPrintable(r.error()));
+        // Truncated.
+        const QByteArray whole = minimalScp();
+        r = io::readEcg(write(dir, QStringLiteral("cut.scp"), whole.left(whole.size() - 3)));
+        QVERIFY(!r);
+        QVERIFY2(r.error().startsWith(dir.filePath(QStringLiteral("cut.scp")) + QStringLiteral(": SCP-ECG:")), qPrintable(r.error()));
+    }
+
+    void reportsBrokenCrcsBySection()
+    {
+        QByteArray bytes = minimalScp();
+        bytes[bytes.size() - 1] = char(bytes[bytes.size() - 1] ^ 0x01); // last padding bit of section 6's data
+        QTemporaryDir dir;
+        auto ecg = io::readEcg(write(dir, QStringLiteral("crc.scp"), bytes));
+        QVERIFY2(ecg, qPrintable(ecg.error()));
+        const QString notes = ecg->notes.join(QLatin1Char(';'));
+        QVERIFY2(notes.contains(QStringLiteral("CRC of section 6")), qPrintable(notes));
+        QVERIFY(notes.contains(QStringLiteral("file CRC")));
+    }
+
+    void exampleIsBitIdenticalToDicomAndAecg()
+    {
+        if (!QFile::exists(kSamples + QStringLiteral("scp/Example.scp")))
+            QSKIP("../shared/samples is absent");
+        const auto scp = io::readEcg(kSamples + QStringLiteral("scp/Example.scp"));
+        const auto dcm = io::readEcg(kSamples + QStringLiteral("dicom/Example.dcm"));
+        const auto xml = io::readEcg(kSamples + QStringLiteral("hl7aecg/Example_aECG.xml"));
+        QVERIFY2(scp && dcm && xml, qPrintable(scp.error()));
+        QCOMPARE(scp->leadNames(), standardLeadNames());
+        QVERIFY2(scp->notes.isEmpty(), qPrintable(scp->notes.join(QLatin1Char(';'))));
+        for (const QString &lead : standardLeadNames()) {
+            QCOMPARE(scp->lead(lead)->microvolts, dcm->lead(lead)->microvolts);
+            QCOMPARE(scp->lead(lead)->microvolts, xml->lead(lead)->microvolts);
+        }
+        // Section 7 agrees with the DICOM file's own measurements.
+        for (const char *name : {"PR Interval", "QRS Duration", "QT Interval"}) {
+            const auto in = [name](const Ecg &e) {
+                return std::find_if(e.measurements.begin(), e.measurements.end(), [name](const Measurement &m) { return m.name == QLatin1String(name); })->value;
+            };
+            QCOMPARE(in(scp.value()), in(dcm.value()));
+        }
+    }
+
+    void welchAllynFilesAt600Hz_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::newRow("2017") << QStringLiteral("scp/ECG_20170504_163507_123456789.SCP");
+        QTest::newRow("2007") << QStringLiteral("scp/ECG_20070321_110542_191010101010.SCP");
+    }
+    void welchAllynFilesAt600Hz()
+    {
+        QFETCH(QString, file);
+        if (!QFile::exists(kSamples + file))
+            QSKIP("../shared/samples is absent");
+        const auto ecg = io::readEcg(kSamples + file);
+        QVERIFY2(ecg, qPrintable(ecg.error()));
+        QCOMPARE(ecg->sampleRateHz, 600.0); // sample interval 1667 µs
+        QCOMPARE(ecg->sampleCount(), 6000);
+        QCOMPARE(ecg->leadNames(), standardLeadNames()); // 8 stored, 4 derived
+        QVERIFY(ecg->lead(QStringLiteral("aVR"))->derived);
+        QVERIFY2(!ecg->notes.join(QString()).contains(QStringLiteral("CRC")), qPrintable(ecg->notes.join(QString()))); // valid CRCs
+        QVERIFY(!ecg->statements.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestScp)
+#include "tst_scp.moc"
