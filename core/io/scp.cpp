@@ -195,6 +195,10 @@ Result<CompressedLeads> readCompressed(const Bytes &b, const Section &s, int num
         const size_t bytes = b.u16(base + 6 + 2 * l);
         if (!b.has(offset, bytes) || offset + bytes > s.offset + s.length)
             return R::failure(fail(path, QStringLiteral("section %1 lead %2 declares %3 bytes beyond the section's end").arg(number).arg(l + 1).arg(bytes)));
+        // Every Huffman code is at least one bit: a lead cannot hold more samples than its bits, which also
+        // bounds what a hostile header can make us allocate.
+        if (samplesPerLead[l] > 8 * bytes)
+            return R::failure(fail(path, QStringLiteral("section %1 lead %2 declares %3 samples in %4 bytes").arg(number).arg(l + 1).arg(samplesPerLead[l]).arg(bytes)));
         auto values = huffmanDecode(b.at(offset), bytes, samplesPerLead[l], tables);
         if (!values)
             return R::failure(fail(path, QStringLiteral("section %1 lead %2: %3").arg(number).arg(l + 1).arg(values.error())));
@@ -242,7 +246,7 @@ Result<Ecg> readScp(const QString &path)
     const uint32_t declared = b.u32(2);
     if (declared != b.size())
         ecg.notes << QStringLiteral("warning: the file declares %1 bytes and has %2").arg(declared).arg(b.size());
-    if (declared <= b.size() && crcCcitt(b.at(2), declared - 2) != b.u16(0))
+    if (declared >= 2 && declared <= b.size() && crcCcitt(b.at(2), declared - 2) != b.u16(0))
         ecg.notes << QStringLiteral("warning: file CRC does not match");
 
     // Section 0: pointers to the other sections (1-based offsets).

@@ -127,6 +127,10 @@ private Q_SLOTS:
         r = io::readEcg(write(dir, QStringLiteral("short.scp"), minimalScp(0, 1)));
         QVERIFY(!r);
         QVERIFY2(r.error().contains(QStringLiteral("Huffman stream ends")), qPrintable(r.error()));
+        // A file length field below the header's own size (found by the fuzzer).
+        QByteArray tiny = minimalScp();
+        put32(tiny, 2, 1);
+        QVERIFY(io::readEcg(write(dir, QStringLiteral("tiny.scp"), tiny)).value().notes.join(QString()).contains(QStringLiteral("declares 1 bytes")));
         // A section pointer beyond the end of the file.
         QByteArray beyond = minimalScp();
         put32(beyond, 6 + 16 + 6 * 10 + 2, 100000);
