@@ -11,6 +11,7 @@ PACKAGES=(
   libdcmtk-dev dcmtk dicom3tools
   xvfb xauth
   clang libclang-rt-14-dev
+  dpkg-dev lintian
 )
 
 missing=()

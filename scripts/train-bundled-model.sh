@@ -10,7 +10,7 @@ cli=./build/release/bin/ecgscope-cli
 mkdir -p "$work"
 [ -f "$work/corpus/manifest.csv" ] || "$cli" dataset synth --per-class 800 --other-factor 3 --seed 2 -o "$work/corpus"
 "$cli" train --manifest "$work/corpus/manifest.csv" --arch resnet --strategy focal --epochs 20 --patience 6 --seed 1 \
-  --threads 2 -o "$work/model"
+  --threads 2 --no-features -o "$work/model"
 if [ -d ../shared/data/cinc-sample ]; then
   "$cli" evaluate --model "$work/model" --folder ../shared/data/cinc-sample --keep-rarer --json "$work/model/cinc-sample.json"
 fi

@@ -85,6 +85,7 @@ int runSynthCorpus(const QStringList &args)
     p.addHelpOption();
     p.addOption({QStringLiteral("per-class"), QStringLiteral("Records per class (default 100)."), QStringLiteral("N"), QStringLiteral("100")});
     p.addOption({QStringLiteral("no-other"), QStringLiteral("Only the six classes, no 'Other'.")});
+    p.addOption({QStringLiteral("counts"), QStringLiteral("Records of each class, e.g. 300,100,60,400,400,200,600 (overrides --per-class)."), QStringLiteral("N,N,...")});
     p.addOption({QStringLiteral("other-factor"), QStringLiteral("Records of 'Other' per record of a target class (default 1)."), QStringLiteral("K"), QStringLiteral("1")});
     p.addOption({QStringLiteral("rate"), QStringLiteral("Sampling rate in Hz (default 500)."), QStringLiteral("HZ"), QStringLiteral("500")});
     p.addOption({QStringList{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Output folder."), QStringLiteral("DIR")});
@@ -96,6 +97,8 @@ int runSynthCorpus(const QStringList &args)
     o.recordsPerClass = p.value(QStringLiteral("per-class")).toInt();
     o.includeOther = !p.isSet(QStringLiteral("no-other"));
     o.otherFactor = p.value(QStringLiteral("other-factor")).toInt();
+    for (const QString &n : p.value(QStringLiteral("counts")).split(QLatin1Char(','), Qt::SkipEmptyParts))
+        o.countsPerClass.push_back(n.toInt());
     o.sampleRateHz = p.value(QStringLiteral("rate")).toDouble();
     o.split = splitOptions(p);
     o.seed = o.split.seed;

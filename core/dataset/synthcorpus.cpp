@@ -4,6 +4,7 @@
 
 #include <QDir>
 
+#include <numeric>
 #include <random>
 
 namespace ecgscope::dataset {
@@ -27,19 +28,26 @@ Result<Manifest> makeSyntheticCorpus(const QString &dir, const SynthCorpusOption
 {
     if (o.recordsPerClass < 1)
         return Result<Manifest>::failure(QStringLiteral("synthetic corpus: records per class must be at least 1"));
+    if (!o.countsPerClass.empty() && o.countsPerClass.size() != size_t(kTargetClassCount) && o.countsPerClass.size() != size_t(kTargetClassCount + 1))
+        return Result<Manifest>::failure(QStringLiteral("synthetic corpus: give 6 or 7 class counts, not %1").arg(o.countsPerClass.size()));
     const QString recordDir = QDir(dir).filePath(QStringLiteral("records"));
     if (!QDir().mkpath(recordDir))
         return Result<Manifest>::failure(QStringLiteral("%1: cannot create folder").arg(recordDir));
     Manifest m;
     m.source = QStringLiteral("synthetic");
-    m.classCount = o.includeOther ? kTargetClassCount + 1 : kTargetClassCount;
+    m.classCount = o.countsPerClass.empty() ? (o.includeOther ? kTargetClassCount + 1 : kTargetClassCount) : int(o.countsPerClass.size());
+    std::vector<int> counts = o.countsPerClass;
+    if (counts.empty()) {
+        counts.assign(size_t(kTargetClassCount), o.recordsPerClass);
+        if (o.includeOther)
+            counts.push_back(o.recordsPerClass * std::max(1, o.otherFactor));
+    }
     std::mt19937_64 rng(o.seed);
-    const int otherCount = o.includeOther ? o.recordsPerClass * std::max(1, o.otherFactor) : 0;
-    const qint64 total = qint64(kTargetClassCount) * o.recordsPerClass + otherCount;
+    const qint64 total = std::accumulate(counts.begin(), counts.end(), qint64(0));
     qint64 done = 0;
     for (int cls = 0; cls < m.classCount; ++cls) {
         const auto rhythms = rhythmsOfClass(cls);
-        const int count = cls == Other ? otherCount : o.recordsPerClass;
+        const int count = counts[size_t(cls)];
         for (int i = 0; i < count; ++i) {
             if (progress && progress->cancelled())
                 return Result<Manifest>::failure(QStringLiteral("synthetic corpus: cancelled"));

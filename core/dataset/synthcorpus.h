@@ -12,6 +12,9 @@ struct SynthCorpusOptions {
     /// Records of "other" per record of a target class: on a worklist most ECGs are none of the six,
     /// and a larger share teaches the model so.
     int otherFactor = 1;
+    /// Records of each class (6 or 7 numbers), overriding the two above: for imbalanced corpora like the
+    /// clinical ones the paper describes.
+    std::vector<int> countsPerClass;
     double sampleRateHz = 500.0;
     double durationMs = 10000.0;
     uint64_t seed = 1;            ///< every record's generator seed derives from it; other seeds = other patients

@@ -195,6 +195,9 @@ Result<Prediction> Classifier::classify(const Ecg &ecg) const
             p.probabilities[c] += w[c] / float(perWindow.size());
     p.topClass = int(std::max_element(p.probabilities.begin(), p.probabilities.end()) - p.probabilities.begin());
     p.windows = int(prepared->windows.size());
+    for (const Window &w : prepared->windows)
+        p.windowStartsMs.push_back(w.startMs);
+    p.windowProbabilities = perWindow;
     if (!prepared->missingLeads.isEmpty())
         p.warnings << QStringLiteral("leads missing from the record (set to zero): %1").arg(prepared->missingLeads.join(QStringLiteral(", ")));
     return p;

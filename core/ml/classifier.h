@@ -17,6 +17,8 @@ struct Prediction {
     std::vector<float> probabilities; ///< one per class of the model
     int topClass = -1;
     int windows = 0;       ///< 10 s windows the record was cut into (their probabilities are averaged)
+    std::vector<double> windowStartsMs;               ///< where each window starts in the record
+    std::vector<std::vector<float>> windowProbabilities; ///< each window's own probabilities
     QStringList warnings;  ///< e.g. leads the record lacks
 };
 

@@ -1,0 +1,105 @@
+// The classifier shipped in models/default.
+#include "core/io/reader.h"
+#include "core/ml/classifier.h"
+#include "core/synth/generator.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+using namespace ecgscope;
+
+namespace {
+const QString kModel = QStringLiteral(ECGSCOPE_SOURCE_DIR "/models/default");
+}
+
+class TestBundledModel : public QObject {
+    Q_OBJECT
+private:
+    std::shared_ptr<ml::Classifier> mModel;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        auto m = ml::Classifier::load(kModel);
+        QVERIFY2(m, qPrintable(m.error()));
+        mModel = m.value();
+    }
+
+    void cardDescribesTheModel()
+    {
+        QCOMPARE(mModel->classNames().size(), 7);
+        QCOMPARE(mModel->classNames().last(), QStringLiteral("Other"));
+        QCOMPARE(mModel->contract().sampleRateHz, 100.0);
+        QCOMPARE(mModel->contract().samples, 1000);
+        // The card's checksum is the weights' sha256, computed here independently.
+        QFile weights(kModel + QStringLiteral("/model.pt"));
+        QVERIFY(weights.open(QIODevice::ReadOnly));
+        const QString sha = QString::fromLatin1(QCryptographicHash::hash(weights.readAll(), QCryptographicHash::Sha256).toHex());
+        QCOMPARE(mModel->card().value(QStringLiteral("weights_sha256")).toObject().value(QStringLiteral("model.pt")).toString(), sha);
+    }
+
+    void classifiesTheBundledSampleAsItsRhythm()
+    {
+        auto ecg = io::readEcg(QStringLiteral(ECGSCOPE_BIN_DIR "/../share/ecgscope/samples/sample.hea"));
+        QVERIFY2(ecg, qPrintable(ecg.error()));
+        auto p = mModel->classify(ecg.value());
+        QVERIFY2(p, qPrintable(p.error()));
+        QCOMPARE(mModel->classNames()[p->topClass], QStringLiteral("VPC")); // the sample is sinus rhythm with VPCs
+    }
+
+    void refusesTamperedWeights()
+    {
+        QTemporaryDir dir;
+        for (const char *f : {"model.pt", "model.json"})
+            QVERIFY(QFile::copy(kModel + QLatin1Char('/') + QLatin1String(f), dir.filePath(QLatin1String(f))));
+        QFile weights(dir.filePath(QStringLiteral("model.pt")));
+        QVERIFY(weights.open(QIODevice::ReadWrite));
+        weights.seek(weights.size() - 100);
+        const char byte = weights.peek(1).at(0);
+        weights.write(QByteArray(1, char(byte ^ 0x10)));
+        weights.close();
+        auto m = ml::Classifier::load(dir.path());
+        QVERIFY(!m);
+        QVERIFY2(m.error().contains(QStringLiteral("sha256")), qPrintable(m.error()));
+    }
+
+    void windowsOfALongRecordAgreeWithTheirOwnClassification()
+    {
+        synth::Options o;
+        o.rhythm = synth::Rhythm::AtrialFibrillation;
+        o.durationMs = 60000.0;
+        o.seed = 4242;
+        const auto s = synth::generate(o);
+        auto p = mModel->classify(s->ecg);
+        QVERIFY(p);
+        QCOMPARE(p->windows, 11);
+        std::vector<float> mean(p->probabilities.size(), 0.0f);
+        for (size_t w = 0; w < p->windowProbabilities.size(); ++w) {
+            // The same 10 s cut out of the record and classified on its own.
+            Ecg part = s->ecg;
+            const size_t from = size_t(std::lround(p->windowStartsMs[w] * part.sampleRateHz / 1000.0));
+            for (LeadSignal &l : part.leads)
+                l.microvolts = std::vector<float>(l.microvolts.begin() + long(from), l.microvolts.begin() + long(from + 5000));
+            auto alone = mModel->classify(part);
+            QVERIFY(alone);
+            QCOMPARE(alone->topClass, int(std::max_element(p->windowProbabilities[w].begin(), p->windowProbabilities[w].end()) - p->windowProbabilities[w].begin()));
+            for (size_t c = 0; c < mean.size(); ++c) {
+                // Filtering the cut alone differs only at its edges.
+                QVERIFY2(std::abs(alone->probabilities[c] - p->windowProbabilities[w][c]) < 0.1f, qPrintable(QStringLiteral("window %1 class %2").arg(w).arg(c)));
+                mean[c] += p->windowProbabilities[w][c] / float(p->windows);
+            }
+        }
+        for (size_t c = 0; c < mean.size(); ++c)
+            QVERIFY(std::abs(mean[c] - p->probabilities[c]) < 1e-5f);
+        QCOMPARE(mModel->classNames()[p->topClass], QStringLiteral("AF/AFL"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBundledModel)
+#include "tst_bundled_model.moc"
