@@ -10,7 +10,7 @@ cmake --build --preset release
 (cd build/release && cpack -G DEB >/dev/null)
 deb=$(ls build/release/ecgscope_*_amd64.deb)
 echo "package: $deb ($(du -h "$deb" | cut -f1))"
-lintian --fail-on error --suppress-tags no-manual-page "$deb" || { echo "lintian reports errors"; exit 1; }
+lintian --fail-on error "$deb" || { echo "lintian reports errors"; exit 1; }
 scratch=$(mktemp -d)
 if [ "$(id -u)" -eq 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "./$deb" >/dev/null
