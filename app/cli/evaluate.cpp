@@ -6,6 +6,7 @@
 
 #include <QCommandLineParser>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QTextStream>
@@ -24,6 +25,8 @@ int runEvaluate(const QStringList &args)
     p.addOption({QStringLiteral("split"), QStringLiteral("Split of the manifest: train, val, test or all (default test)."), QStringLiteral("SPLIT"), QStringLiteral("test")});
     p.addOption({QStringLiteral("folder"), QStringLiteral("CinC-style WFDB folder to evaluate on, every record."), QStringLiteral("DIR")});
     p.addOption({QStringLiteral("keep-rarer"), QStringLiteral("Folder: a record with two of the six classes counts as the rarer one (default: excluded).")});
+    p.addOption({QStringLiteral("bootstrap"), QStringLiteral("95% bootstrap intervals of recall, precision and the false-flag rate on 'Other' from N resamples (default 2000; 0 = none)."),
+                 QStringLiteral("N"), QStringLiteral("2000")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Write the metrics as JSON."), QStringLiteral("FILE")});
     p.addOption({QStringLiteral("csv"), QStringLiteral("Write per-class metrics as CSV (and the confusion matrix beside it)."), QStringLiteral("FILE")});
     p.process(args);
@@ -60,23 +63,61 @@ int runEvaluate(const QStringList &args)
     progress.finish();
     if (!e)
         return fail(e.error());
+    // The records' (true, predicted) pairs, back from the confusion matrix, for the bootstrap.
+    std::vector<int> truth, predicted;
+    for (size_t t = 0; t < e->confusion.size(); ++t)
+        for (size_t q = 0; q < e->confusion[t].size(); ++q)
+            for (int k = 0; k < e->confusion[t][q]; ++k) {
+                truth.push_back(int(t));
+                predicted.push_back(int(q));
+            }
+    const int iterations = p.value(QStringLiteral("bootstrap")).toInt();
+    const int other = int(e->classNames.indexOf(QStringLiteral("Other")));
+    const ml::BootstrapIntervals ci = ml::bootstrap(truth, predicted, int(e->classNames.size()), other, std::max(1, iterations));
+    const auto interval = [](const ml::Interval &i) {
+        return std::isnan(i.low) ? QStringLiteral("-") : QStringLiteral("[%1, %2]").arg(i.low, 0, 'f', 2).arg(i.high, 0, 'f', 2);
+    };
     out << "model " << model.modelId() << ", " << e->count << " records\n"
         << "accuracy " << QString::number(e->accuracy, 'f', 3) << ", macro-F1 " << QString::number(e->macroF1, 'f', 3) << ", micro-F1 "
         << QString::number(e->microF1, 'f', 3) << "\n\n"
         << e->confusionText() << '\n'
         << QStringLiteral("class").leftJustified(8) << QStringLiteral("support").rightJustified(9) << QStringLiteral("precision").rightJustified(11)
-        << QStringLiteral("recall").rightJustified(9) << QStringLiteral("F1").rightJustified(8) << QStringLiteral("AUROC").rightJustified(8) << '\n';
+        << QStringLiteral("recall").rightJustified(9) << QStringLiteral("F1").rightJustified(8) << QStringLiteral("AUROC").rightJustified(8)
+        << (iterations > 0 ? QStringLiteral("   recall 95% CI   precision 95% CI") : QString()) << '\n';
     for (int c = 0; c < e->classNames.size(); ++c) {
         const ml::ClassMetrics &m = e->perClass[size_t(c)];
         out << e->classNames[c].leftJustified(8) << QString::number(m.support).rightJustified(9) << QString::number(m.precision, 'f', 3).rightJustified(11)
             << QString::number(m.recall, 'f', 3).rightJustified(9) << QString::number(m.f1, 'f', 3).rightJustified(8)
-            << (std::isnan(m.auroc) ? QStringLiteral("-") : QString::number(m.auroc, 'f', 3)).rightJustified(8) << '\n';
+            << (std::isnan(m.auroc) ? QStringLiteral("-") : QString::number(m.auroc, 'f', 3)).rightJustified(8);
+        if (iterations > 0)
+            out << interval(ci.recall[size_t(c)]).rightJustified(16) << interval(ci.precision[size_t(c)]).rightJustified(19);
+        out << '\n';
+    }
+    if (other >= 0 && iterations > 0)
+        out << "false flags: " << QString::number(ci.falseFlagRate, 'f', 3) << " of 'Other' records predicted as one of the six, 95% CI "
+            << interval(ci.falseFlag) << '\n';
+    QJsonObject json = e->toJson();
+    if (iterations > 0) {
+        QJsonObject b{{QStringLiteral("iterations"), iterations}};
+        QJsonObject recall, precision;
+        for (int c = 0; c < e->classNames.size(); ++c) {
+            const auto pair = [](const ml::Interval &i) { return std::isnan(i.low) ? QJsonValue() : QJsonValue(QJsonArray{i.low, i.high}); };
+            recall.insert(e->classNames[c], pair(ci.recall[size_t(c)]));
+            precision.insert(e->classNames[c], pair(ci.precision[size_t(c)]));
+        }
+        b.insert(QStringLiteral("recall_95"), recall);
+        b.insert(QStringLiteral("precision_95"), precision);
+        if (other >= 0) {
+            b.insert(QStringLiteral("false_flag_rate"), ci.falseFlagRate);
+            b.insert(QStringLiteral("false_flag_rate_95"), std::isnan(ci.falseFlag.low) ? QJsonValue() : QJsonValue(QJsonArray{ci.falseFlag.low, ci.falseFlag.high}));
+        }
+        json.insert(QStringLiteral("bootstrap"), b);
     }
     const auto write = [](const QString &path, const QByteArray &bytes) {
         QFile f(path);
         return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
     };
-    if (p.isSet(QStringLiteral("json")) && !write(p.value(QStringLiteral("json")), QJsonDocument(e->toJson()).toJson()))
+    if (p.isSet(QStringLiteral("json")) && !write(p.value(QStringLiteral("json")), QJsonDocument(json).toJson()))
         return fail(QStringLiteral("%1: cannot write").arg(p.value(QStringLiteral("json"))));
     if (p.isSet(QStringLiteral("csv"))) {
         const QString csv = p.value(QStringLiteral("csv"));

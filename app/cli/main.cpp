@@ -18,6 +18,7 @@ const ecgscope::cli::Command kCommands[] = {
     {"train", "train a classifier with an imbalance strategy", ecgscope::cli::runTrain},
     {"evaluate", "evaluate a model on a manifest split or a CinC-style folder", ecgscope::cli::runEvaluate},
     {"experiments", "train every imbalance strategy and compare them (Table 2)", ecgscope::cli::runExperiments},
+    {"bench", "measure classification speed", ecgscope::cli::runBench},
 };
 
 void usage(QTextStream &out)

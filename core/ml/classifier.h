@@ -34,6 +34,10 @@ public:
     /// Classifies the records of a manifest (a split, or all with "") and compares with their labels.
     Result<Evaluation> evaluate(const dataset::Manifest &manifest, const QString &split, Progress *progress = nullptr) const;
 
+    /// Network time alone (no file reading or preprocessing): milliseconds per ECG for batches of
+    /// `batch` 10 s windows, the median of `repeats` runs after a warm-up.
+    double forwardMillisecondsPerEcg(int batch, int repeats) const;
+
     QString modelId() const;
     QStringList classNames() const;
     const InputContract &contract() const;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <random>
 
 namespace ecgscope::ml {
 
@@ -87,6 +88,67 @@ Evaluation evaluate(const QStringList &classNames, const std::vector<int> &truth
     // Single-label: every error is one false positive and one false negative, so micro P = R = F1 = accuracy.
     e.microPrecision = e.microRecall = e.microF1 = e.accuracy;
     return e;
+}
+
+BootstrapIntervals bootstrap(const std::vector<int> &truth, const std::vector<int> &predicted, int classCount, int otherClass,
+                             int iterations, uint64_t seed)
+{
+    const size_t n = truth.size();
+    const auto rates = [&](const std::vector<size_t> &sample, std::vector<double> &recall, std::vector<double> &precision, double &falseFlag) {
+        std::vector<int> tp(size_t(classCount), 0), actual(size_t(classCount), 0), called(size_t(classCount), 0);
+        int others = 0, flagged = 0;
+        for (size_t i : sample) {
+            ++actual[size_t(truth[i])];
+            ++called[size_t(predicted[i])];
+            tp[size_t(truth[i])] += truth[i] == predicted[i];
+            if (truth[i] == otherClass) {
+                ++others;
+                flagged += predicted[i] != otherClass;
+            }
+        }
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        for (int c = 0; c < classCount; ++c) {
+            recall[size_t(c)] = actual[size_t(c)] ? double(tp[size_t(c)]) / actual[size_t(c)] : nan;
+            precision[size_t(c)] = called[size_t(c)] ? double(tp[size_t(c)]) / called[size_t(c)] : nan;
+        }
+        falseFlag = others ? double(flagged) / others : nan;
+    };
+    std::vector<size_t> all(n);
+    std::iota(all.begin(), all.end(), 0);
+    std::vector<double> recall(static_cast<size_t>(classCount)), precision(static_cast<size_t>(classCount));
+    BootstrapIntervals b;
+    rates(all, recall, precision, b.falseFlagRate);
+    std::vector<std::vector<double>> recalls(static_cast<size_t>(classCount)), precisions(static_cast<size_t>(classCount));
+    std::vector<double> flags;
+    std::mt19937_64 rng(seed);
+    std::uniform_int_distribution<size_t> pick(0, n ? n - 1 : 0);
+    std::vector<size_t> sample(n);
+    for (int it = 0; it < iterations && n > 0; ++it) {
+        for (size_t &s : sample)
+            s = pick(rng);
+        double flag;
+        rates(sample, recall, precision, flag);
+        for (int c = 0; c < classCount; ++c) {
+            if (!std::isnan(recall[size_t(c)]))
+                recalls[size_t(c)].push_back(recall[size_t(c)]);
+            if (!std::isnan(precision[size_t(c)]))
+                precisions[size_t(c)].push_back(precision[size_t(c)]);
+        }
+        if (!std::isnan(flag))
+            flags.push_back(flag);
+    }
+    const auto percentiles = [](std::vector<double> v) {
+        if (v.empty())
+            return Interval{std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
+        std::sort(v.begin(), v.end());
+        return Interval{v[size_t(0.025 * double(v.size() - 1))], v[size_t(0.975 * double(v.size() - 1))]};
+    };
+    for (int c = 0; c < classCount; ++c) {
+        b.recall.push_back(percentiles(recalls[size_t(c)]));
+        b.precision.push_back(percentiles(precisions[size_t(c)]));
+    }
+    b.falseFlag = percentiles(flags);
+    return b;
 }
 
 QJsonObject Evaluation::toJson() const

@@ -4,6 +4,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <cstdint>
 #include <vector>
 
 namespace ecgscope::ml {
@@ -40,6 +41,20 @@ struct Evaluation {
 /// (`probabilities[i][c]`; may be empty, then AUROC is NaN).
 Evaluation evaluate(const QStringList &classNames, const std::vector<int> &truth, const std::vector<int> &predicted,
                     const std::vector<std::vector<float>> &probabilities = {});
+
+/// 95% percentile-bootstrap intervals (records resampled with replacement) of per-class recall and
+/// precision and of the false-flag rate: the share of records whose true class is `otherClass` that are
+/// predicted as any other class. Deterministic for a seed. Intervals of undefined quantities are NaN.
+struct Interval {
+    double low = 0.0, high = 0.0;
+};
+struct BootstrapIntervals {
+    std::vector<Interval> recall, precision;
+    double falseFlagRate = 0.0; ///< on the data as they are
+    Interval falseFlag;
+};
+BootstrapIntervals bootstrap(const std::vector<int> &truth, const std::vector<int> &predicted, int classCount, int otherClass,
+                             int iterations = 2000, uint64_t seed = 1);
 
 /// Area under the ROC curve of `scores` for the positives (Mann-Whitney U, ties count one half).
 double auroc(const std::vector<float> &scores, const std::vector<bool> &positive);

@@ -45,6 +45,28 @@ private Q_SLOTS:
         QVERIFY(std::isnan(auroc({0.1f, 0.2f}, {true, true})));
     }
 
+    void bootstrapBracketsThePointEstimates()
+    {
+        // 40 "other" records, 10 of them flagged; 20 of class 0, 15 recalled.
+        std::vector<int> truth, pred;
+        for (int i = 0; i < 40; ++i) {
+            truth.push_back(1);
+            pred.push_back(i < 10 ? 0 : 1);
+        }
+        for (int i = 0; i < 20; ++i) {
+            truth.push_back(0);
+            pred.push_back(i < 15 ? 0 : 1);
+        }
+        const auto b = bootstrap(truth, pred, 2, 1, 2000, 7);
+        QCOMPARE(b.falseFlagRate, 0.25);
+        QVERIFY(b.falseFlag.low < 0.25 && b.falseFlag.high > 0.25);
+        // Binomial standard error sqrt(.25 * .75 / 40) = 0.068: the interval spans about +-2 of them.
+        QVERIFY2(b.falseFlag.high - b.falseFlag.low > 0.2 && b.falseFlag.high - b.falseFlag.low < 0.34,
+                 qPrintable(QStringLiteral("%1 %2").arg(b.falseFlag.low).arg(b.falseFlag.high)));
+        QVERIFY(b.recall[0].low < 0.75 && b.recall[0].high > 0.75);
+        QCOMPARE(bootstrap(truth, pred, 2, 1, 2000, 7).falseFlag.low, b.falseFlag.low); // deterministic
+    }
+
     void classWeightsByHand()
     {
         // Counts 10, 30, 60: inverse frequency 100/(3*n) = 3.333, 1.111, 0.556, mean already 1.667 -> normalised.
