@@ -3,8 +3,15 @@
 #include "app/cli/trainoptions.h"
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QDir>
+#include <QProcess>
 #include <QTextStream>
+#include <QThread>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace ecgscope::cli {
 
@@ -22,6 +29,22 @@ void printResult(QTextStream &out, const ml::TrainResult &r)
         << t.confusionText();
 }
 
+/// A TCP port nobody listens on now, for a local rendezvous.
+int freePort()
+{
+    const int s = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof(a);
+    int port = 29500;
+    if (s >= 0 && bind(s, reinterpret_cast<sockaddr *>(&a), sizeof(a)) == 0 && getsockname(s, reinterpret_cast<sockaddr *>(&a), &length) == 0)
+        port = ntohs(a.sin_port);
+    if (s >= 0)
+        close(s);
+    return port;
+}
+
 } // namespace
 
 int runTrain(const QStringList &args)
@@ -33,25 +56,70 @@ int runTrain(const QStringList &args)
     p.addOption({QStringLiteral("arch"), QStringLiteral("resnet or inception (default resnet)."), QStringLiteral("ARCH"), QStringLiteral("resnet")});
     p.addOption({QStringLiteral("strategy"), QStringLiteral("none, focal, weights, balance, subclass, or combined with + (default none)."), QStringLiteral("S"), QStringLiteral("none")});
     p.addOption({QStringList{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Model folder to write."), QStringLiteral("DIR")});
+    p.addOption({QStringLiteral("nproc"), QStringLiteral("Distributed on this machine: start N processes (this one is rank 0) over loopback."), QStringLiteral("N"), QStringLiteral("1")});
     addTrainOptions(p);
     p.process(args);
     if (!p.isSet(QStringLiteral("manifest")) || !p.isSet(QStringLiteral("output")))
         return fail(QStringLiteral("train: --manifest and -o are required (see --help)"));
+    const int nproc = p.value(QStringLiteral("nproc")).toInt();
+    if (nproc < 1 || (nproc > 1 && p.isSet(QStringLiteral("world-size"))))
+        return fail(QStringLiteral("train: --nproc N (N >= 1) starts its own ranks; do not combine it with --world-size"));
     auto manifest = dataset::readManifest(p.value(QStringLiteral("manifest")));
     if (!manifest)
         return fail(manifest.error());
     auto config = trainConfig(p, p.value(QStringLiteral("arch")), p.value(QStringLiteral("strategy")));
     if (!config)
         return fail(config.error());
+    // --nproc: this process is rank 0; ranks 1..N-1 are this program with the same arguments, started here.
+    std::vector<std::unique_ptr<QProcess>> workers;
+    if (nproc > 1) {
+        const int port = freePort();
+        config->distributed = {nproc, 0, QStringLiteral("127.0.0.1"), port, {}, config->distributed.timeoutSeconds};
+        if (config->threads == 0)
+            config->threads = std::max(1, QThread::idealThreadCount() / nproc); // share the cores
+        QStringList base = args.mid(1);
+        for (qsizetype i = 0; i < base.size(); ++i) {
+            if (base[i] == QLatin1String("--nproc") || base[i].startsWith(QLatin1String("--nproc="))) {
+                base.removeAt(i);
+                if (i < base.size() && !base[i].startsWith(QLatin1Char('-')))
+                    base.removeAt(i);
+                break;
+            }
+        }
+        for (int r = 1; r < nproc; ++r) {
+            auto w = std::make_unique<QProcess>();
+            w->setProcessChannelMode(QProcess::ForwardedErrorChannel); // a worker's errors reach the terminal
+            w->setStandardOutputFile(QProcess::nullDevice());
+            w->start(QCoreApplication::applicationFilePath(),
+                     QStringList{QStringLiteral("train")} + base +
+                         QStringList{QStringLiteral("--world-size"), QString::number(nproc), QStringLiteral("--rank"), QString::number(r),
+                                     QStringLiteral("--master"), QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--threads"),
+                                     QString::number(config->threads)});
+            workers.push_back(std::move(w));
+        }
+    }
+    const bool quiet = config->distributed.rank != 0; // ranks other than 0 report errors only
     QTextStream out(stdout);
-    out << manifest->splitTable() << '\n';
-    out.flush();
+    if (!quiet) {
+        out << manifest->splitTable() << '\n';
+        out.flush();
+    }
     ConsoleProgress progress;
-    auto result = ml::train(manifest.value(), config.value(), p.value(QStringLiteral("output")), &progress);
+    auto result = ml::train(manifest.value(), config.value(), p.value(QStringLiteral("output")), quiet ? nullptr : &progress);
     progress.finish();
+    for (auto &w : workers) {
+        w->waitForFinished(-1);
+        if (w->exitStatus() != QProcess::NormalExit || w->exitCode() != 0)
+            return fail(QStringLiteral("train: a worker process failed (exit %1)%2").arg(w->exitCode()).arg(result ? QString() : QStringLiteral("; ") + result.error()));
+    }
     if (!result)
         return fail(result.error());
-    printResult(out, result.value());
+    if (!quiet) {
+        printResult(out, result.value());
+        if (config->distributed.worldSize > 1)
+            out << "distributed: " << config->distributed.worldSize << " processes, " << result->steps << " steps, all-reduce "
+                << QString::number(1000.0 * result->communicationSeconds / std::max(1, result->steps), 'f', 2) << " ms per step on rank 0\n";
+    }
     return 0;
 }
 

@@ -25,6 +25,11 @@ void addTrainOptions(QCommandLineParser &p)
     p.addOption({QStringLiteral("no-augment"), QStringLiteral("No noise or lead dropout on training windows.")});
     p.addOption({QStringLiteral("no-features"), QStringLiteral("Waveform only: no rhythm features (RR irregularity, premature beats, pauses) beside it.")});
     p.addOption({QStringLiteral("resume"), QStringLiteral("Continue from the checkpoints in the output folder.")});
+    p.addOption({QStringLiteral("world-size"), QStringLiteral("Distributed: number of processes (ranks) in all."), QStringLiteral("W"), QStringLiteral("1")});
+    p.addOption({QStringLiteral("rank"), QStringLiteral("Distributed: this process's rank, 0 to W-1 (rank 0 runs the rendezvous and writes the model)."), QStringLiteral("R"), QStringLiteral("0")});
+    p.addOption({QStringLiteral("master"), QStringLiteral("Distributed: HOST:PORT of rank 0's rendezvous (default 127.0.0.1:29500)."), QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:29500")});
+    p.addOption({QStringLiteral("interface"), QStringLiteral("Distributed: this host's address for Gloo traffic (default: the master's host)."), QStringLiteral("ADDRESS")});
+    p.addOption({QStringLiteral("dist-timeout"), QStringLiteral("Distributed: seconds to wait for the other ranks, at joining and at each step (default 60)."), QStringLiteral("S"), QStringLiteral("60")});
 }
 
 Result<ml::TrainConfig> trainConfig(const QCommandLineParser &p, const QString &architecture, const QString &strategy)
@@ -76,6 +81,16 @@ Result<ml::TrainConfig> trainConfig(const QCommandLineParser &p, const QString &
     if (p.isSet(QStringLiteral("no-features")))
         c.contract.features.clear();
     c.resume = p.isSet(QStringLiteral("resume"));
+    c.distributed.worldSize = p.value(QStringLiteral("world-size")).toInt();
+    c.distributed.rank = p.value(QStringLiteral("rank")).toInt();
+    const QString master = p.value(QStringLiteral("master"));
+    c.distributed.masterAddress = master.section(QLatin1Char(':'), 0, 0);
+    c.distributed.masterPort = master.section(QLatin1Char(':'), 1).toInt();
+    c.distributed.interfaceAddress = p.value(QStringLiteral("interface"));
+    c.distributed.timeoutSeconds = p.value(QStringLiteral("dist-timeout")).toInt();
+    if (c.distributed.worldSize < 1 || c.distributed.rank < 0 || c.distributed.rank >= c.distributed.worldSize || c.distributed.masterPort <= 0 ||
+        c.distributed.masterPort > 65535 || c.distributed.timeoutSeconds < 1)
+        return R::failure(QStringLiteral("--world-size W, --rank 0..W-1, --master HOST:PORT and --dist-timeout must be valid"));
     if (c.epochs < 1 || c.batchSize < 2 || c.net.width < 1 || c.net.depth < 1)
         return R::failure(QStringLiteral("--epochs, --batch, --width and --depth must be positive (batch at least 2)"));
     return c;

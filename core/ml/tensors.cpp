@@ -7,13 +7,21 @@
 #include <atomic>
 #include <cstring>
 #include <numeric>
+#include <random>
 
 namespace ecgscope::ml {
 
 Result<SplitTensors> loadSplit(const dataset::Manifest &manifest, const QString &split, const InputContract &contract,
-                               Progress *progress)
+                               Progress *progress, int shardIndex, int shardCount, uint64_t seed)
 {
-    const std::vector<const dataset::Entry *> entries = manifest.inSplit(split);
+    std::vector<const dataset::Entry *> entries = manifest.inSplit(split);
+    if (shardCount > 1) {
+        std::shuffle(entries.begin(), entries.end(), std::mt19937_64(seed));
+        std::vector<const dataset::Entry *> shard;
+        for (size_t i = size_t(shardIndex); i < entries.size(); i += size_t(shardCount))
+            shard.push_back(entries[i]);
+        entries = shard;
+    }
     const int64_t n = int64_t(entries.size());
     const int64_t leads = contract.leads.size();
     SplitTensors t;

@@ -18,8 +18,10 @@ struct SplitTensors {
     int64_t size() const { return x.defined() ? x.size(0) : 0; }
 };
 
+/// With `shardCount` > 1, only shard `shardIndex` of the split: the records are shuffled with `seed`
+/// and dealt round-robin, so the shards are disjoint, cover the split, and differ in size by at most one.
 Result<SplitTensors> loadSplit(const dataset::Manifest &manifest, const QString &split, const InputContract &contract,
-                               Progress *progress);
+                               Progress *progress, int shardIndex = 0, int shardCount = 1, uint64_t seed = 0);
 
 /// Windows of one prepared record as [windows, leads, samples] and [windows, features] tensors.
 std::pair<torch::Tensor, torch::Tensor> windowsTensors(const Prepared &prepared, const InputContract &contract);

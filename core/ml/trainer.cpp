@@ -1,4 +1,5 @@
 #include "core/ml/classifier.h"
+#include "core/ml/distributed.h"
 #include "core/ml/nets.h"
 #include "core/ml/tensors.h"
 #include "core/ml/training.h"
@@ -118,11 +119,25 @@ struct StageOutcome {
     std::shared_ptr<NetImpl> net;
     double samples = 0.0;
     double seconds = 0.0;
+    int steps = 0;
 };
 
-Result<StageOutcome> trainStage(const Stage &stage, const TrainConfig &cfg, const QString &outDir, TrainingObserver *observer,
-                                std::vector<EpochReport> &history)
+/// Floating-point buffers (batch-norm running statistics), which the ranks average after each epoch.
+std::vector<torch::Tensor> statistics(const std::shared_ptr<NetImpl> &net)
 {
+    std::vector<torch::Tensor> out;
+    for (const auto &b : net->buffers())
+        if (b.is_floating_point())
+            out.push_back(b);
+    return out;
+}
+
+Result<StageOutcome> trainStage(const Stage &stage, const TrainConfig &cfg, const QString &outDir, TrainingObserver *observer,
+                                std::vector<EpochReport> &history, Communicator *comm)
+{
+    const int world = comm ? comm->worldSize() : 1;
+    const bool root = !comm || comm->rank() == 0;
+    const int localBatch = cfg.batchSize / world;
     if (stage.train.size() == 0)
         return Result<StageOutcome>::failure(QStringLiteral("%1: the training split is empty").arg(stage.name));
     torch::manual_seed(cfg.seed);
@@ -181,6 +196,7 @@ Result<StageOutcome> trainStage(const Stage &stage, const TrainConfig &cfg, cons
     QElapsedTimer clock;
     clock.start();
     const int64_t n = stage.train.size();
+    try { // collectives throw when a peer dies or times out
     for (int epoch = firstEpoch; epoch <= cfg.epochs && badEpochs < cfg.patience; ++epoch) {
         QElapsedTimer epochClock;
         epochClock.start();
@@ -201,11 +217,14 @@ Result<StageOutcome> trainStage(const Stage &stage, const TrainConfig &cfg, cons
 
         double lossSum = 0.0;
         int batches = 0;
-        const int64_t batchCount = (int64_t(order.size()) + cfg.batchSize - 1) / cfg.batchSize;
-        for (size_t start = 0; start < order.size(); start += size_t(cfg.batchSize)) {
+        // Ranks take the same number of steps (full local batches) so that every all-reduce has all ranks.
+        const int64_t batchCount = comm ? comm->minimum(int64_t(order.size()) / localBatch)
+                                        : (int64_t(order.size()) + localBatch - 1) / localBatch;
+        for (int64_t step = 0; step < batchCount; ++step) {
+            const size_t start = size_t(step) * size_t(localBatch);
             if (observer && observer->cancelled())
                 return Result<StageOutcome>::failure(QStringLiteral("training cancelled (%1, epoch %2); checkpoints kept in %3").arg(stage.name).arg(epoch).arg(outDir));
-            const size_t end = std::min(order.size(), start + size_t(cfg.batchSize));
+            const size_t end = std::min(order.size(), start + size_t(localBatch));
             if (end - start < 2)
                 continue; // batch norm needs two samples
             const torch::Tensor index = torch::tensor(std::vector<int64_t>(order.begin() + long(start), order.begin() + long(end)), torch::kInt64);
@@ -219,14 +238,29 @@ Result<StageOutcome> trainStage(const Stage &stage, const TrainConfig &cfg, cons
             optimizer.zero_grad();
             const torch::Tensor loss = lossOf(out.net->forward(x, f), y);
             loss.backward();
+            if (comm) {
+                std::vector<torch::Tensor> grads;
+                for (const auto &p : out.net->parameters())
+                    if (p.grad().defined())
+                        grads.push_back(p.grad());
+                comm->averageInPlace(grads);
+            }
             optimizer.step();
+            ++out.steps;
             lossSum += loss.item<double>();
             ++batches;
             out.samples += double(end - start);
             if (observer)
                 observer->report(batches, batchCount, QStringLiteral("%1 epoch %2/%3").arg(stage.name).arg(epoch).arg(cfg.epochs));
         }
-        const double f1 = macroF1(out.net, stage.val.size() > 0 ? stage.val : stage.train, stage.outputs);
+        if (comm)
+            comm->averageInPlace(statistics(out.net));
+        double f1 = macroF1(out.net, stage.val.size() > 0 ? stage.val : stage.train, stage.outputs);
+        if (comm) { // rank 0's validation decides early stopping for all
+            torch::Tensor decided = torch::tensor({f1}, torch::kDouble);
+            comm->broadcastFromRoot(decided);
+            f1 = decided.item<double>();
+        }
         if (f1 > best) {
             best = f1;
             bestState = snapshot(out.net);
@@ -238,6 +272,8 @@ Result<StageOutcome> trainStage(const Stage &stage, const TrainConfig &cfg, cons
         history.push_back(report);
         if (observer)
             observer->epochFinished(report);
+        if (!root)
+            continue; // only rank 0 writes checkpoints
 
         try {
             torch::serialize::OutputArchive archive, model, optim, bestArchive;
@@ -255,6 +291,11 @@ Result<StageOutcome> trainStage(const Stage &stage, const TrainConfig &cfg, cons
         } catch (const c10::Error &e) {
             return Result<StageOutcome>::failure(QStringLiteral("%1: cannot write checkpoint: %2").arg(checkpointPath, QString::fromStdString(e.what_without_backtrace())));
         }
+    }
+    } catch (const std::exception &e) {
+        return Result<StageOutcome>::failure(QStringLiteral("distributed training stopped on rank %1 (%2): %3 (did another rank fail or time out?)")
+                                                 .arg(comm ? comm->rank() : 0).arg(stage.name)
+                                                 .arg(QString::fromStdString(e.what()).section(QLatin1Char('\n'), 0, 0)));
     }
     restore(out.net, bestState);
     out.seconds = clock.elapsed() / 1000.0;
@@ -290,7 +331,22 @@ Result<TrainResult> train(const dataset::Manifest &manifest, const TrainConfig &
     QElapsedTimer clock;
     clock.start();
 
-    auto train = loadSplit(manifest, QStringLiteral("train"), cfg.contract, observer);
+    std::unique_ptr<Communicator> comm;
+    if (cfg.distributed.worldSize > 1) {
+        if (cfg.batchSize % cfg.distributed.worldSize != 0 || cfg.batchSize / cfg.distributed.worldSize < 2)
+            return Result<TrainResult>::failure(QStringLiteral("train: the global batch %1 must split into equal local batches of at least 2 over %2 ranks")
+                                                    .arg(cfg.batchSize).arg(cfg.distributed.worldSize));
+        if (cfg.resume)
+            return Result<TrainResult>::failure(QStringLiteral("train: --resume is supported for single-process training only"));
+        auto connected = Communicator::connect(cfg.distributed);
+        if (!connected)
+            return Result<TrainResult>::failure(connected.error());
+        comm = std::move(connected).value();
+    }
+    const int rank = comm ? comm->rank() : 0, world = comm ? comm->worldSize() : 1;
+    // Each rank reads only its shard of the training split; all read the validation split, so that their
+    // (identical) models are judged on the same records.
+    auto train = loadSplit(manifest, QStringLiteral("train"), cfg.contract, observer, rank, world, cfg.seed);
     if (!train)
         return Result<TrainResult>::failure(train.error());
     auto val = loadSplit(manifest, QStringLiteral("val"), cfg.contract, observer);
@@ -332,11 +388,14 @@ Result<TrainResult> train(const dataset::Manifest &manifest, const TrainConfig &
     QJsonArray stageCards;
     QJsonObject hashes;
     for (const Stage &stage : stages) {
-        auto outcome = trainStage(stage, cfg, outDir, observer, result.history);
+        auto outcome = trainStage(stage, cfg, outDir, observer, result.history, comm.get());
         if (!outcome)
             return Result<TrainResult>::failure(outcome.error());
-        samples += outcome->samples;
+        samples += outcome->samples * world; // the ranks' shares are equal
         trainSeconds += outcome->seconds;
+        result.steps += outcome->steps;
+        if (rank != 0)
+            continue;
         const QString path = QDir(outDir).filePath(stage.file);
         try {
             torch::serialize::OutputArchive archive;
@@ -355,6 +414,16 @@ Result<TrainResult> train(const dataset::Manifest &manifest, const TrainConfig &
     }
     result.seconds = clock.elapsed() / 1000.0;
     result.samplesPerSecond = trainSeconds > 0 ? samples / trainSeconds : 0.0;
+    if (comm) {
+        result.communicationSeconds = comm->communicationSeconds();
+        try {
+            comm->barrier(); // ranks leave together; only rank 0 goes on to write the model
+        } catch (const std::exception &e) {
+            return Result<TrainResult>::failure(QStringLiteral("distributed training: final barrier failed on rank %1: %2").arg(rank).arg(QString::fromStdString(e.what()).section(QLatin1Char('\n'), 0, 0)));
+        }
+        if (rank != 0)
+            return result;
+    }
     result.modelDir = QDir(outDir).absolutePath();
     result.modelId = QStringLiteral("%1-%2-%3-%4")
                          .arg(cfg.net.name(), QString(cfg.strategy.name()).replace(QLatin1Char('+'), QLatin1Char('_')),
@@ -384,6 +453,7 @@ Result<TrainResult> train(const dataset::Manifest &manifest, const TrainConfig &
                                                  {QStringLiteral("seed"), QString::number(cfg.seed)},
                                                  {QStringLiteral("augment"), cfg.augment},
                                                  {QStringLiteral("threads"), torch::get_num_threads()},
+                                                 {QStringLiteral("processes"), world},
                                                  {QStringLiteral("epochs_run"), int(result.history.size())},
                                                  {QStringLiteral("seconds"), result.seconds},
                                                  {QStringLiteral("samples_per_second"), result.samplesPerSecond}}}};

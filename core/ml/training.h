@@ -65,6 +65,19 @@ std::vector<size_t> balancedDraw(const std::vector<int> &labels, int classCount,
 std::vector<float> combineStages(const std::vector<float> &groupProbabilities, const std::vector<std::vector<int>> &groups,
                                  const std::vector<std::vector<float>> &withinGroup, int classCount);
 
+/// Data-parallel training over several processes and hosts (LibTorch c10d, Gloo backend): every rank
+/// trains on its own disjoint shard of the training split with a share of the global batch; gradients
+/// and batch-norm statistics are averaged over the ranks, rank 0 decides early stopping and alone writes
+/// checkpoints and the model.
+struct DistributedConfig {
+    int worldSize = 1;
+    int rank = 0;
+    QString masterAddress = QStringLiteral("127.0.0.1"); ///< where rank 0 runs the TCPStore rendezvous
+    int masterPort = 29500;
+    QString interfaceAddress; ///< this rank's address for Gloo traffic; empty = the master address (one host)
+    int timeoutSeconds = 60;  ///< for joining and for every collective: a dead rank fails the others
+};
+
 struct TrainConfig {
     NetConfig net;
     StrategyConfig strategy;
@@ -77,7 +90,8 @@ struct TrainConfig {
     uint64_t seed = 1;
     int threads = 0;        ///< LibTorch intra-op threads; 0 = default
     bool augment = true;    ///< noise and lead dropout on training windows
-    bool resume = false;    ///< continue from the checkpoints in the output folder
+    bool resume = false;    ///< continue from the checkpoints in the output folder (single process)
+    DistributedConfig distributed; ///< batchSize is the global batch, divided among the ranks
 };
 
 /// One epoch of one training stage, for progress displays and the training curves.
@@ -103,7 +117,9 @@ struct TrainResult {
     Evaluation test;
     std::vector<EpochReport> history;
     double seconds = 0.0;
-    double samplesPerSecond = 0.0; ///< training throughput, forward and backward
+    double samplesPerSecond = 0.0; ///< training throughput, forward and backward, all ranks together
+    double communicationSeconds = 0.0; ///< time this rank spent in all-reduces and broadcasts
+    int steps = 0;                     ///< optimizer steps this rank took
 };
 
 /// Trains on the manifest's "train" split, early-stops on "val", evaluates the saved model on "test", and
