@@ -200,11 +200,8 @@ Result<Ecg> readDicom(const QString &path)
     ecg.acquisition.site = text(ds, DCM_InstitutionName);
     readAnnotations(ds, ecg);
 
-    const QString invalid = ecg.validate();
-    if (!invalid.isEmpty())
-        return Result<Ecg>::failure(fail(path, invalid));
-    ecg.sortLeads();
-    ecg.deriveMissingLimbLeads();
+    if (const QString problem = ecg.finishLoading(); !problem.isEmpty())
+        return Result<Ecg>::failure(fail(path, problem));
     return ecg;
 }
 

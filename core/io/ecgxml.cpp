@@ -501,11 +501,8 @@ Result<Ecg> readEcgXml(const QString &path)
         ecg = readPhilips(path, tree.value());
     if (!ecg)
         return ecg;
-    const QString invalid = ecg->validate();
-    if (!invalid.isEmpty())
-        return Result<Ecg>::failure(fail(path, ecg->sourceFormat, invalid));
-    ecg->sortLeads();
-    ecg->deriveMissingLimbLeads();
+    if (const QString problem = ecg->finishLoading(); !problem.isEmpty())
+        return Result<Ecg>::failure(fail(path, ecg->sourceFormat, problem));
     return ecg;
 }
 

@@ -453,11 +453,8 @@ Result<Ecg> readScp(const QString &path)
         }
     }
 
-    const QString invalid = ecg.validate();
-    if (!invalid.isEmpty())
-        return Result<Ecg>::failure(fail(path, invalid));
-    ecg.sortLeads();
-    ecg.deriveMissingLimbLeads();
+    if (const QString problem = ecg.finishLoading(); !problem.isEmpty())
+        return Result<Ecg>::failure(fail(path, problem));
     return ecg;
 }
 

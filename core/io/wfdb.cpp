@@ -511,11 +511,8 @@ Result<Ecg> readWfdb(const QString &path)
 
     applyHeaderMetadata(h, ecg);
 
-    const QString invalidReason = ecg.validate();
-    if (!invalidReason.isEmpty())
-        return Result<Ecg>::failure(fail(headerPath, invalidReason));
-    ecg.sortLeads();
-    ecg.deriveMissingLimbLeads();
+    if (const QString problem = ecg.finishLoading(); !problem.isEmpty())
+        return Result<Ecg>::failure(fail(headerPath, problem));
     return ecg;
 }
 

@@ -142,6 +142,16 @@ QStringList Ecg::deriveMissingLimbLeads()
     return derived;
 }
 
+QString Ecg::finishLoading()
+{
+    const QString problem = validate();
+    if (problem.isEmpty()) {
+        sortLeads();
+        deriveMissingLimbLeads();
+    }
+    return problem;
+}
+
 QString Ecg::validate() const
 {
     if (!(sampleRateHz > 0.0) || !std::isfinite(sampleRateHz))

@@ -95,6 +95,10 @@ struct Ecg {
     /// Checks the invariants every reader must establish: a positive rate, at least one lead,
     /// equal lead lengths, finite samples. @return an empty string when valid, else the problem.
     QString validate() const;
+
+    /// What every reader does last: validate, then put the leads in standard order and derive missing
+    /// limb leads. @return validate()'s problem (the record is then left as it was), or an empty string
+    QString finishLoading();
 };
 
 } // namespace ecgscope
