@@ -2,6 +2,7 @@
 
 #include "core/io/reader.h"
 #include "core/ml/nets.h"
+#include "core/ml/runtime.h"
 #include "core/ml/tensors.h"
 #include "core/ml/training.h"
 
@@ -97,6 +98,7 @@ QString sha256OfFile(const QString &path)
 Result<std::shared_ptr<Classifier>> Classifier::load(const QString &modelDir)
 {
     using R = Result<std::shared_ptr<Classifier>>;
+    limitBlasThreads();
     const QString cardPath = QDir(modelDir).filePath(QStringLiteral("model.json"));
     QFile f(cardPath);
     if (!f.open(QIODevice::ReadOnly))

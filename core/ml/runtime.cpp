@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <dlfcn.h>
+
 namespace ecgscope::ml {
 
 QString runtimeInfo()
@@ -13,8 +15,21 @@ QString runtimeInfo()
 
 void setThreadCount(int threads)
 {
+    limitBlasThreads();
     if (threads > 0)
         torch::set_num_threads(threads);
+}
+
+void limitBlasThreads()
+{
+    // Looked up at run time: the BLAS behind libblas.so.3 is chosen by the system (alternatives).
+    using SetThreads = void (*)(int);
+    static const bool done = [] {
+        if (auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+            set(1);
+        return true;
+    }();
+    Q_UNUSED(done);
 }
 
 } // namespace ecgscope::ml

@@ -1,6 +1,7 @@
 #include "core/ml/classifier.h"
 #include "core/ml/distributed.h"
 #include "core/ml/nets.h"
+#include "core/ml/runtime.h"
 #include "core/ml/tensors.h"
 #include "core/ml/training.h"
 
@@ -326,8 +327,7 @@ Result<TrainResult> train(const dataset::Manifest &manifest, const TrainConfig &
         return Result<TrainResult>::failure(QStringLiteral("train: epochs >= 1, batch size >= 2 and a positive learning rate are required"));
     if (!QDir().mkpath(outDir))
         return Result<TrainResult>::failure(QStringLiteral("%1: cannot create folder").arg(outDir));
-    if (cfg.threads > 0)
-        torch::set_num_threads(cfg.threads);
+    setThreadCount(cfg.threads);
     QElapsedTimer clock;
     clock.start();
 
