@@ -434,6 +434,33 @@ Result<Ecg> readScp(const QString &path)
             add("T Axis", known(axes[2]), axes[2], "deg");
         }
     }
+    // Section 10: per-lead measurements: lead count, a manufacturer word, then per lead its id, the byte
+    // length of its values and int16 values in a fixed order (durations in ms, amplitudes in µV).
+    if (sections.count(10)) {
+        const Section &s = sections[10];
+        struct Field {
+            int index;
+            const char *name;
+            const char *unit;
+        };
+        static const Field fields[] = {{4, "Q Duration", "ms"},   {9, "Q Amplitude", "uV"},  {10, "R Amplitude", "uV"},
+                                       {11, "S Amplitude", "uV"}, {14, "J Amplitude", "uV"}, {17, "T+ Amplitude", "uV"},
+                                       {18, "T- Amplitude", "uV"}};
+        const int leads = b.u16(s.offset + 16);
+        size_t p = s.offset + 20;
+        for (int l = 0; l < leads && l < 256 && p + 4 <= s.offset + s.length; ++l) {
+            const QString lead = leadFromCode(b.u16(p));
+            const size_t bytes = b.u16(p + 2);
+            if (p + 4 + bytes > s.offset + s.length)
+                break;
+            for (const Field &field : fields) {
+                const int v = int16_t(b.u16(p + 4 + 2 * size_t(field.index)));
+                if (!lead.isEmpty() && size_t(2 * field.index + 2) <= bytes && v != 29999 && v != 29998 && v != 19999)
+                    ecg.measurements.push_back({lead + QLatin1Char(' ') + QLatin1String(field.name), double(v), QString::fromLatin1(field.unit)});
+            }
+            p += 4 + bytes;
+        }
+    }
     // Sections 8 and 11: interpretive statements (confirmation, date, time, count, then sequence number,
     // length and text per statement; Section 11 adds a type byte before each statement's text).
     for (int id : {8, 11}) {

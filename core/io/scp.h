@@ -14,8 +14,8 @@ namespace ecgscope::io {
 /// switching), Section 3 lead definitions (SCP lead ids; 8 stored leads get the other four derived;
 /// non-standard leads keep their names), Section 6 rhythm data (amplitude in nV per unit, sample interval
 /// in µs, first or second difference encoding), Sections 4 and 5 reference-beat subtraction (the reference
-/// beat is added back in each type-0 QRS's subtraction zone), Sections 7, 8 and 11 measurements and
-/// statements. The file CRC and every section's CRC (CRC-CCITT, initial 0xFFFF) are checked; a mismatch
+/// beat is added back in each type-0 QRS's subtraction zone), Section 7 global and Section 10 per-lead
+/// measurements, Sections 8 and 11 statements. The file CRC and every section's CRC (CRC-CCITT, initial 0xFFFF) are checked; a mismatch
 /// is a warning note naming the section. Bimodal compression is refused.
 Result<Ecg> readScp(const QString &path);
 

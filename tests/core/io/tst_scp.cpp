@@ -198,6 +198,11 @@ private Q_SLOTS:
         QVERIFY(ecg->lead(QStringLiteral("aVR"))->derived);
         QVERIFY2(!ecg->notes.join(QString()).contains(QStringLiteral("CRC")), qPrintable(ecg->notes.join(QString()))); // valid CRCs
         QVERIFY(!ecg->statements.isEmpty());
+        // Section 10 per-lead measurements: a lead's R wave is within the range of its samples.
+        const auto r = std::find_if(ecg->measurements.begin(), ecg->measurements.end(), [](const Measurement &m) { return m.name == QLatin1String("V5 R Amplitude"); });
+        QVERIFY(r != ecg->measurements.end());
+        const auto &v5 = ecg->lead(QStringLiteral("V5"))->microvolts;
+        QVERIFY(r->value > 0.3 * *std::max_element(v5.begin(), v5.end()) && r->value < 1.5 * (*std::max_element(v5.begin(), v5.end()) - *std::min_element(v5.begin(), v5.end())));
     }
 };
 
