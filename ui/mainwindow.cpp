@@ -1,7 +1,10 @@
 #include "ui/mainwindow.h"
 
 #include "core/io/reader.h"
+#include "core/paths.h"
 #include "ui/leadplot.h"
+
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <QApplication>
 #include <QFileDialog>
@@ -15,7 +18,7 @@
 namespace ecgscope::ui {
 
 MainWindow::MainWindow(QWidget *parent)
-    : QMainWindow(parent), mPlot(new LeadPlot(this)), mHeader(new QLabel(this))
+    : QMainWindow(parent), mPlot(new LeadPlot(this)), mHeader(new QLabel(this)), mClassification(new QLabel(this))
 {
     setWindowTitle(tr("EcgScope"));
     auto *central = new QWidget(this);
@@ -23,6 +26,7 @@ MainWindow::MainWindow(QWidget *parent)
     mHeader->setTextInteractionFlags(Qt::TextSelectableByMouse);
     mHeader->setWordWrap(true);
     layout->addWidget(mHeader);
+    layout->addWidget(mClassification);
     layout->addWidget(mPlot, 1);
     setCentralWidget(central);
 
@@ -33,6 +37,48 @@ MainWindow::MainWindow(QWidget *parent)
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
     resize(1200, 900);
+    connect(&mWatcher, &QFutureWatcher<Result<ml::Prediction>>::finished, this, &MainWindow::showClassification);
+    auto loaded = ml::Classifier::load(dataDir() + QStringLiteral("/models/default"));
+    if (loaded)
+        mClassifier = loaded.value();
+    else
+        mClassifierError = loaded.error();
+}
+
+QString MainWindow::classificationText() const
+{
+    return mClassification->text();
+}
+
+void MainWindow::classifyInBackground()
+{
+    if (!mClassifier) {
+        mClassification->setText(tr("No classification: %1").arg(mClassifierError));
+        Q_EMIT classified();
+        return;
+    }
+    mClassification->setText(tr("Classifying..."));
+    ++mGeneration;
+    // The record is copied into the task: the GUI may open another file meanwhile.
+    mWatcher.setFuture(QtConcurrent::run([classifier = mClassifier, ecg = mEcg] { return classifier->classify(ecg); }));
+}
+
+void MainWindow::showClassification()
+{
+    const Result<ml::Prediction> r = mWatcher.result();
+    if (!r) {
+        mClassification->setText(tr("No classification: %1").arg(r.error()));
+    } else {
+        const QStringList names = mClassifier->classNames();
+        QStringList probabilities;
+        for (int c = 0; c < names.size(); ++c)
+            probabilities << QStringLiteral("%1 %2").arg(names[c]).arg(double(r->probabilities[size_t(c)]), 0, 'f', 2);
+        mClassification->setText(tr("Model: <b>%1</b> (%2)  ·  %3  ·  %4 — a research aid, not a diagnosis")
+                                     .arg(names[r->topClass])
+                                     .arg(double(r->probabilities[size_t(r->topClass)]), 0, 'f', 2)
+                                     .arg(probabilities.join(QStringLiteral(", ")), mClassifier->modelId()));
+    }
+    Q_EMIT classified();
 }
 
 bool MainWindow::openFile(const QString &path)
@@ -81,6 +127,7 @@ void MainWindow::showEcg()
     mHeader->setText(text);
     setWindowTitle(tr("EcgScope - %1").arg(QFileInfo(mEcg.sourcePath).fileName()));
     mPlot->setEcg(mEcg);
+    classifyInBackground();
     statusBar()->showMessage(tr("Loaded %1").arg(mEcg.sourcePath), 5000);
 }
 

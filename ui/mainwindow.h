@@ -1,8 +1,12 @@
 #pragma once
 
+#include "core/ml/classifier.h"
 #include "core/record/ecg.h"
 
+#include <QFutureWatcher>
 #include <QMainWindow>
+
+#include <memory>
 
 class QLabel;
 
@@ -22,15 +26,28 @@ public:
     const Ecg &ecg() const { return mEcg; }
     /// The last error message (empty after a successful open), for tests and the status bar.
     QString errorString() const { return mError; }
+    /// The classification line under the header ("classifying...", the result, or why there is none).
+    QString classificationText() const;
+
+Q_SIGNALS:
+    /// The shown record's classification finished (or failed); see classificationText().
+    void classified();
 
 private:
     void openFromDialog();
     void showEcg();
+    void classifyInBackground();
+    void showClassification();
 
     Ecg mEcg;
     QString mError;
     LeadPlot *mPlot;
     QLabel *mHeader;
+    QLabel *mClassification;
+    std::shared_ptr<ml::Classifier> mClassifier; ///< the bundled model, loaded once
+    QString mClassifierError;
+    QFutureWatcher<Result<ml::Prediction>> mWatcher;
+    int mGeneration = 0; ///< which open the running classification belongs to
 };
 
 } // namespace ecgscope::ui

@@ -1,6 +1,7 @@
 #include "ui/leadplot.h"
 #include "ui/mainwindow.h"
 
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -18,6 +19,10 @@ private Q_SLOTS:
         QCOMPARE(w.ecg().leads.size(), size_t(12));
         QCOMPARE(w.findChild<ui::LeadPlot *>()->traceCount(), 12);
         QVERIFY(w.windowTitle().contains(QStringLiteral("sample.hea")));
+        // The bundled model classifies on a worker thread while the event loop runs.
+        QSignalSpy done(&w, &ui::MainWindow::classified);
+        QVERIFY(done.wait(30000) || !done.isEmpty());
+        QVERIFY2(w.classificationText().contains(QStringLiteral("<b>VPC</b>")), qPrintable(w.classificationText()));
 
         QTemporaryDir dir;
         const QString missing = dir.filePath(QStringLiteral("nope.hea"));
