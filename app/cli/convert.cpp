@@ -34,6 +34,11 @@ int runConvert(const QStringList &args)
         record = dsp::resample(record, hz);
     }
     const QString out = parser.positionalArguments()[1];
+    // DICOM's ECG IODs take 200-1000 Hz: other records are resampled to 500 Hz (and the CLI says so).
+    if (out.endsWith(QLatin1String(".dcm"), Qt::CaseInsensitive) && (record.sampleRateHz < 200.0 || record.sampleRateHz > 1000.0)) {
+        QTextStream(stdout) << "resampling from " << record.sampleRateHz << " Hz to 500 Hz: DICOM ECG waveforms take 200-1000 Hz\n";
+        record = dsp::resample(record, 500.0);
+    }
     if (auto written = io::writeEcg(record, out, {parser.isSet(deidentify)}); !written)
         return fail(written.error());
     QTextStream(stdout) << "wrote " << out << ": " << record.leads.size() << " leads, " << record.sampleRateHz << " Hz, "

@@ -38,9 +38,10 @@ QByteArray section(int id, const QByteArray &body)
     return s;
 }
 
-/// A minimal SCP-ECG file built by hand from the standard: one lead (I) of four samples coded with the
-/// default Huffman table as 0, +1, -2 and the 8-bit literal -5, in µV (1000 nV per unit), 500 Hz.
-QByteArray minimalScp(int bimodal = 0, int dataBytes = -1)
+/// A minimal SCP-ECG file built by hand from the standard: one lead (I) of four samples, 0, +1, -2, -5 µV
+/// (1000 nV per unit), 500 Hz, coded with the default Huffman table (0 | 100 | 1101 | 1111111110 + 8-bit
+/// literal) or, with `customTable`, with a table of its own in Section 2 (0 | 10 | 110 | 111 + 8-bit literal).
+QByteArray minimalScp(int bimodal = 0, int dataBytes = -1, bool customTable = false)
 {
     QByteArray s3(2 + 9, '\0');
     s3[0] = 1;        // one lead
@@ -49,7 +50,7 @@ QByteArray minimalScp(int bimodal = 0, int dataBytes = -1)
     put32(s3, 6, 4);
     s3[10] = 1;       // lead I
     // Bits: 0 | 100 | 1101 | 1111111110 11111011  -> 0 1001101 11111111 1011111011 (padded with zeros)
-    const QByteArray stream = QByteArray::fromHex("4DFFBEC0");
+    const QByteArray stream = QByteArray::fromHex(customTable ? "5BFD80" : "4DFFBEC0");
     QByteArray s6(6 + 2, '\0');
     put16(s6, 0, 1000); // nV per unit
     put16(s6, 2, 2000); // µs per sample
@@ -58,7 +59,21 @@ QByteArray minimalScp(int bimodal = 0, int dataBytes = -1)
     put16(s6, 6, dataBytes < 0 ? int(stream.size()) : dataBytes);
     s6 += stream;
     QByteArray s2(2, '\0');
-    put16(s2, 0, 19999); // default table
+    put16(s2, 0, customTable ? 1 : 19999); // one table of our own, or the default table
+    if (customTable) {
+        // Codes: prefix bits, total bits, mode (1 = value), base value, base code (first bit in bit 0).
+        const int codes[4][5] = {{1, 1, 1, 0, 0}, {2, 2, 1, 1, 1}, {3, 3, 1, -2, 3}, {3, 11, 1, 0, 7}};
+        QByteArray table(2 + 4 * 9, '\0');
+        put16(table, 0, 4);
+        for (int c = 0; c < 4; ++c) {
+            table[2 + 9 * c] = char(codes[c][0]);
+            table[3 + 9 * c] = char(codes[c][1]);
+            table[4 + 9 * c] = char(codes[c][2]);
+            put16(table, 5 + 9 * c, codes[c][3]);
+            put32(table, 7 + 9 * c, quint32(codes[c][4]));
+        }
+        s2 += table;
+    }
     const QByteArray sec2 = section(2, s2), sec3 = section(3, s3), sec6 = section(6, s6);
     // Section 0: pointers (id, length, 1-based index) for sections 0-11, then the sections in order.
     const int s0Length = 16 + 12 * 10;
@@ -115,6 +130,14 @@ private Q_SLOTS:
         QCOMPARE(ecg->leadNames(), QStringList{QStringLiteral("I")});
         QCOMPARE(ecg->leads[0].microvolts, (std::vector<float>{0.0f, 1.0f, -2.0f, -5.0f}));
         QVERIFY2(ecg->notes.isEmpty(), qPrintable(ecg->notes.join(QLatin1Char(';'))));
+    }
+
+    void decodesACustomHuffmanTable()
+    {
+        QTemporaryDir dir;
+        auto ecg = io::readEcg(write(dir, QStringLiteral("custom.scp"), minimalScp(0, -1, true)));
+        QVERIFY2(ecg, qPrintable(ecg.error()));
+        QCOMPARE(ecg->leads[0].microvolts, (std::vector<float>{0.0f, 1.0f, -2.0f, -5.0f}));
     }
 
     void refusesWhatItCannotDecode()
