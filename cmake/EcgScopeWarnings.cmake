@@ -9,6 +9,7 @@ endif()
 target_compile_definitions(ecgscope_settings INTERFACE QT_NO_KEYWORDS
   ECGSCOPE_VERSION="${PROJECT_VERSION}")
 if(ECGSCOPE_FUZZ)
-  target_compile_options(ecgscope_settings INTERFACE -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  # Undefined behaviour aborts (instead of a log line), so the fuzzer keeps a reproducer and CI fails.
+  target_compile_options(ecgscope_settings INTERFACE -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
   target_link_options(ecgscope_settings INTERFACE -fsanitize=address,undefined)
 endif()

@@ -330,7 +330,8 @@ Result<std::vector<qint16>> decodeXliChunk(const QByteArray &compressed, qint16 
     for (qsizetype i = 0; i < n; ++i)
         v[size_t(i)] = qint16(quint16((uchar(b[i]) << 8) | uchar(b[n + i])));
     // Second-order delta decoding: each sample is predicted as 2y - x and corrected by the stored
-    // value of the sample before, offset by 64 (the vendor's scheme).
+    // value of the sample before, offset by 64 (the vendor's scheme). Samples are 16-bit: keeping the
+    // history in 16 bits changes nothing for valid data and keeps garbage from overflowing (found by fuzzing).
     if (n >= 2) {
         int x = v[0], y = v[1], last = firstValue;
         for (qsizetype i = 2; i < n; ++i) {
@@ -338,7 +339,7 @@ Result<std::vector<qint16>> decodeXliChunk(const QByteArray &compressed, qint16 
             last = int(v[size_t(i)]) - 64;
             v[size_t(i)] = qint16(z);
             x = y;
-            y = z;
+            y = v[size_t(i)];
         }
     }
     return v;
