@@ -43,7 +43,7 @@ std::vector<const Entry *> Manifest::inSplit(const QString &split) const
 {
     std::vector<const Entry *> out;
     for (const Entry &e : entries) {
-        if (e.split == split)
+        if (split.isEmpty() || e.split == split)
             out.push_back(&e);
     }
     return out;

@@ -41,6 +41,7 @@ struct Manifest {
     QString splitTable() const;
     /// Count of entries of each class in a split ("" = all).
     std::vector<int> classCounts(const QString &split = {}) const;
+    /// Entries of a split ("" = all).
     std::vector<const Entry *> inSplit(const QString &split) const;
 };
 

@@ -208,12 +208,7 @@ Result<Prediction> Classifier::classify(const Ecg &ecg) const
 
 Result<Evaluation> Classifier::evaluate(const dataset::Manifest &manifest, const QString &split, Progress *progress) const
 {
-    const auto entries = split.isEmpty() ? [&] {
-        std::vector<const dataset::Entry *> all;
-        for (const auto &e : manifest.entries)
-            all.push_back(&e);
-        return all;
-    }() : manifest.inSplit(split);
+    const auto entries = manifest.inSplit(split);
     std::vector<int> truth, predicted;
     std::vector<std::vector<float>> probabilities;
     const int k = std::max(int(d->classes.size()), manifest.classCount);

@@ -151,15 +151,24 @@ BootstrapIntervals bootstrap(const std::vector<int> &truth, const std::vector<in
     return b;
 }
 
+QJsonArray toJsonArray(const std::vector<int> &values)
+{
+    QJsonArray a;
+    for (int v : values)
+        a.append(v);
+    return a;
+}
+
+QJsonArray toJsonArray(const std::vector<std::vector<int>> &rows)
+{
+    QJsonArray a;
+    for (const auto &row : rows)
+        a.append(toJsonArray(row));
+    return a;
+}
+
 QJsonObject Evaluation::toJson() const
 {
-    QJsonArray matrix;
-    for (const auto &row : confusion) {
-        QJsonArray r;
-        for (int v : row)
-            r.append(v);
-        matrix.append(r);
-    }
     QJsonObject classes;
     for (int c = 0; c < classNames.size(); ++c) {
         const ClassMetrics &m = perClass[size_t(c)];
@@ -171,7 +180,7 @@ QJsonObject Evaluation::toJson() const
     }
     return QJsonObject{{QStringLiteral("count"), count},
                        {QStringLiteral("classes"), QJsonArray::fromStringList(classNames)},
-                       {QStringLiteral("confusion"), matrix},
+                       {QStringLiteral("confusion"), toJsonArray(confusion)},
                        {QStringLiteral("per_class"), classes},
                        {QStringLiteral("accuracy"), accuracy},
                        {QStringLiteral("micro"), QJsonObject{{QStringLiteral("precision"), microPrecision}, {QStringLiteral("recall"), microRecall}, {QStringLiteral("f1"), microF1}}},

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
@@ -36,6 +37,10 @@ struct Evaluation {
     /// The confusion matrix as aligned text, rows = true class.
     QString confusionText() const;
 };
+
+/// Integer lists and matrices (counts, classes, groups) as JSON arrays.
+QJsonArray toJsonArray(const std::vector<int> &values);
+QJsonArray toJsonArray(const std::vector<std::vector<int>> &rows);
 
 /// Computes the metrics from true labels, predicted labels and (for AUROC) the predicted probabilities
 /// (`probabilities[i][c]`; may be empty, then AUROC is NaN).

@@ -90,16 +90,8 @@ QJsonObject StrategyConfig::toJson() const
     }
     if (balance)
         o.insert(QStringLiteral("redraw_each_epoch"), redrawEachEpoch);
-    if (subclass) {
-        QJsonArray g;
-        for (const auto &group : groups) {
-            QJsonArray members;
-            for (int c : group)
-                members.append(c);
-            g.append(members);
-        }
-        o.insert(QStringLiteral("groups"), g);
-    }
+    if (subclass)
+        o.insert(QStringLiteral("groups"), toJsonArray(groups));
     return o;
 }
 

@@ -303,22 +303,6 @@ Result<StageOutcome> trainStage(const Stage &stage, const TrainConfig &cfg, cons
     return out;
 }
 
-QJsonArray toJson(const std::vector<int> &v)
-{
-    QJsonArray a;
-    for (int x : v)
-        a.append(x);
-    return a;
-}
-
-QJsonArray toJson(const std::vector<std::vector<int>> &v)
-{
-    QJsonArray a;
-    for (const auto &x : v)
-        a.append(toJson(x));
-    return a;
-}
-
 } // namespace
 
 Result<TrainResult> train(const dataset::Manifest &manifest, const TrainConfig &cfg, const QString &outDir, TrainingObserver *observer)
@@ -406,9 +390,9 @@ Result<TrainResult> train(const dataset::Manifest &manifest, const TrainConfig &
         }
         QJsonObject card{{QStringLiteral("name"), stage.name}, {QStringLiteral("file"), stage.file}, {QStringLiteral("outputs"), stage.outputs}};
         if (!stage.groups.empty())
-            card.insert(QStringLiteral("groups"), toJson(stage.groups));
+            card.insert(QStringLiteral("groups"), toJsonArray(stage.groups));
         else
-            card.insert(QStringLiteral("members"), toJson(stage.members));
+            card.insert(QStringLiteral("members"), toJsonArray(stage.members));
         stageCards.append(card);
         hashes.insert(stage.file, sha256OfFile(path));
     }
@@ -432,7 +416,7 @@ Result<TrainResult> train(const dataset::Manifest &manifest, const TrainConfig &
 
     QJsonObject counts;
     for (const QString &split : {QStringLiteral("train"), QStringLiteral("val"), QStringLiteral("test")})
-        counts.insert(split, toJson(manifest.classCounts(split)));
+        counts.insert(split, toJsonArray(manifest.classCounts(split)));
     QJsonObject card{
         {QStringLiteral("format"), QStringLiteral("ecgscope-model-1")},
         {QStringLiteral("model_id"), result.modelId},
