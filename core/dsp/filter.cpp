@@ -1,5 +1,7 @@
 #include "core/dsp/filter.h"
 
+#include "core/record/ecg.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -43,9 +45,9 @@ Biquad Biquad::lowpass(double cutoffHz, double rateHz)
     return normalised((1 - c) / 2, 1 - c, (1 - c) / 2, 1 + alpha, -2 * c, 1 - alpha);
 }
 
-Biquad Biquad::highpass(double cutoffHz, double rateHz)
+Biquad Biquad::highpass(double cutoffHz, double rateHz, double q)
 {
-    const double w = 2.0 * kPi * cutoffHz / rateHz, alpha = std::sin(w) / (2.0 * kButterworthQ), c = std::cos(w);
+    const double w = 2.0 * kPi * cutoffHz / rateHz, alpha = std::sin(w) / (2.0 * q), c = std::cos(w);
     return normalised((1 + c) / 2, -(1 + c), (1 + c) / 2, 1 + alpha, -2 * c, 1 - alpha);
 }
 
@@ -89,6 +91,46 @@ std::vector<Biquad> bandpass(double lowHz, double highHz, double rateHz)
     if (highHz < 0.5 * rateHz * 0.98)
         s.push_back(Biquad::lowpass(highHz, rateHz));
     return s;
+}
+
+std::vector<Biquad> DisplayFilter::sections(double rateHz) const
+{
+    std::vector<Biquad> s;
+    const double usable = 0.5 * rateHz * 0.98;
+    if (baselineRemoval) {
+        // 4th-order Butterworth (pole-pair Qs 1/(2cos(pi/8)) and 1/(2cos(3pi/8))): breathing at 0.3 Hz
+        // is attenuated 35 dB after both passes, while 1 Hz passes within 0.02 dB.
+        s.push_back(Biquad::highpass(0.5, rateHz, 0.54119610014619698));
+        s.push_back(Biquad::highpass(0.5, rateHz, 1.3065629648763766));
+    }
+    if (notchHz > 0 && notchHz < usable)
+        s.push_back(Biquad::notch(notchHz, rateHz));
+    if (lowpassHz > 0 && lowpassHz < usable)
+        s.push_back(Biquad::lowpass(lowpassHz, rateHz));
+    return s;
+}
+
+QString DisplayFilter::describe() const
+{
+    QStringList parts;
+    if (baselineRemoval || lowpassHz > 0)
+        parts << QStringLiteral("%1-%2 Hz")
+                     .arg(baselineRemoval ? QStringLiteral("0.5") : QStringLiteral("0"),
+                          lowpassHz > 0 ? QString::number(lowpassHz) : QStringLiteral("full"));
+    if (notchHz > 0)
+        parts << QStringLiteral("%1 Hz notch").arg(notchHz);
+    return parts.isEmpty() ? QStringLiteral("no filter") : parts.join(QStringLiteral(", "));
+}
+
+Ecg filtered(const Ecg &ecg, const DisplayFilter &filter)
+{
+    Ecg out = ecg;
+    const std::vector<Biquad> s = filter.sections(ecg.sampleRateHz);
+    if (s.empty())
+        return out;
+    for (LeadSignal &lead : out.leads)
+        lead.microvolts = filtfilt(lead.microvolts, s, ecg.sampleRateHz);
+    return out;
 }
 
 } // namespace ecgscope::dsp

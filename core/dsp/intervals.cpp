@@ -1,0 +1,261 @@
+#include "core/dsp/intervals.h"
+
+#include "core/dsp/filter.h"
+#include "core/dsp/qrs.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace ecgscope::dsp {
+
+namespace {
+
+double median(std::vector<double> v)
+{
+    if (v.empty())
+        return 0.0;
+    auto mid = v.begin() + long(v.size() / 2);
+    std::nth_element(v.begin(), mid, v.end());
+    return *mid;
+}
+
+/// The leads that carry independent information (the other four limb leads are sums of I and II).
+std::vector<const LeadSignal *> independentLeads(const Ecg &ecg)
+{
+    std::vector<const LeadSignal *> out;
+    for (const char *name : {"I", "II", "V1", "V2", "V3", "V4", "V5", "V6"})
+        if (const LeadSignal *l = ecg.lead(QString::fromLatin1(name)))
+            out.push_back(l);
+    if (out.size() < 2) {
+        out.clear();
+        for (const LeadSignal &l : ecg.leads)
+            out.push_back(&l);
+    }
+    return out;
+}
+
+double correlation(const std::vector<double> &a, const std::vector<double> &b)
+{
+    const double ma = std::accumulate(a.begin(), a.end(), 0.0) / double(a.size());
+    const double mb = std::accumulate(b.begin(), b.end(), 0.0) / double(b.size());
+    double ab = 0, aa = 0, bb = 0;
+    for (size_t i = 0; i < a.size(); ++i) {
+        ab += (a[i] - ma) * (b[i] - mb);
+        aa += (a[i] - ma) * (a[i] - ma);
+        bb += (b[i] - mb) * (b[i] - mb);
+    }
+    return aa > 0 && bb > 0 ? ab / std::sqrt(aa * bb) : 0.0;
+}
+
+} // namespace
+
+QString Intervals::summary() const
+{
+    if (heartRateBpm <= 0)
+        return QStringLiteral("HR: too few beats");
+    QStringList parts;
+    parts << QStringLiteral("HR %1 bpm").arg(heartRateBpm, 0, 'f', 0)
+          << QStringLiteral("RR %1 ± %2 ms").arg(rrMeanMs, 0, 'f', 0).arg(rrSdMs, 0, 'f', 0);
+    auto add = [&parts](const char *name, const std::optional<double> &v) {
+        parts << QStringLiteral("%1 %2").arg(QLatin1String(name), v ? QStringLiteral("%1 ms").arg(*v, 0, 'f', 0) : QStringLiteral("-"));
+    };
+    add("PR", prMs);
+    add("QRS", qrsMs);
+    if (qtMs && qtcBazettMs)
+        parts << QStringLiteral("QT/QTc %1/%2 ms").arg(*qtMs, 0, 'f', 0).arg(*qtcBazettMs, 0, 'f', 0);
+    else
+        parts << QStringLiteral("QT -");
+    return parts.join(QStringLiteral(", "));
+}
+
+Intervals measureIntervals(const Ecg &ecg)
+{
+    Intervals m;
+    m.rPeaks = detectQrs(ecg);
+    const double fs = ecg.sampleRateHz;
+    const int n = ecg.sampleCount();
+    if (m.rPeaks.size() < 2)
+        return m;
+    std::vector<double> rr;
+    for (size_t i = 1; i < m.rPeaks.size(); ++i)
+        rr.push_back(1000.0 * (m.rPeaks[i] - m.rPeaks[i - 1]) / fs);
+    m.rrMeanMs = std::accumulate(rr.begin(), rr.end(), 0.0) / double(rr.size());
+    double sq = 0.0;
+    for (double v : rr)
+        sq += (v - m.rrMeanMs) * (v - m.rrMeanMs);
+    m.rrSdMs = std::sqrt(sq / double(rr.size()));
+    m.heartRateBpm = 60000.0 / m.rrMeanMs;
+
+    // The median beat spans [R - pre, R + post], short enough not to reach the neighbouring beats.
+    const double rrMedianMs = median(rr);
+    const auto samples = [fs](double ms) { return int(std::lround(ms * fs / 1000.0)); };
+    const int pre = samples(std::min(600.0, 0.75 * rrMedianMs));
+    const int post = samples(std::clamp(0.85 * rrMedianMs, 300.0, 700.0));
+    const int length = pre + post + 1;
+
+    const std::vector<Biquad> band = bandpass(0.5, 40.0, fs);
+    std::vector<std::vector<float>> leads;
+    for (const LeadSignal *l : independentLeads(ecg))
+        leads.push_back(filtfilt(l->microvolts, band, fs));
+
+    // Dominant beats: not premature, complete windows, QRS shaped like the majority's.
+    std::vector<int> beats;
+    for (size_t i = 0; i < m.rPeaks.size(); ++i) {
+        const int r = m.rPeaks[i];
+        if (r - pre < 0 || r + post >= n)
+            continue;
+        if (i > 0 && rr[i - 1] < 0.85 * rrMedianMs)
+            continue;
+        beats.push_back(r);
+    }
+    if (beats.empty())
+        return m;
+    const int qrsHalf = samples(60.0);
+    auto qrsShape = [&](int r) {
+        std::vector<double> v;
+        for (const auto &l : leads)
+            for (int k = -qrsHalf; k <= qrsHalf; ++k)
+                v.push_back(l[size_t(std::clamp(r + k, 0, n - 1))]);
+        return v;
+    };
+    std::vector<double> typical(qrsShape(beats.front()).size());
+    for (size_t k = 0; k < typical.size(); ++k) {
+        std::vector<double> values;
+        for (int r : beats)
+            values.push_back(qrsShape(r)[k]);
+        typical[k] = median(values);
+    }
+    std::vector<int> dominant;
+    for (int r : beats)
+        if (correlation(qrsShape(r), typical) >= 0.9)
+            dominant.push_back(r);
+    if (dominant.size() * 3 < beats.size())
+        dominant = beats;
+    m.beatsAveraged = int(dominant.size());
+
+    // Median beat per lead.
+    std::vector<std::vector<double>> beat(leads.size(), std::vector<double>(size_t(length)));
+    std::vector<double> values(dominant.size());
+    for (size_t l = 0; l < leads.size(); ++l)
+        for (int k = 0; k < length; ++k) {
+            for (size_t b = 0; b < dominant.size(); ++b)
+                values[b] = leads[l][size_t(dominant[b] - pre + k)];
+            beat[l][size_t(k)] = median(values);
+        }
+
+    // Spatial velocity, then the isoelectric level: the flattest 30 ms between 250 and 30 ms before R.
+    std::vector<double> velocity(size_t(length), 0.0);
+    for (int k = 1; k + 1 < length; ++k) {
+        double s = 0.0;
+        for (const auto &b : beat) {
+            const double d = b[size_t(k + 1)] - b[size_t(k - 1)];
+            s += d * d;
+        }
+        velocity[size_t(k)] = std::sqrt(s);
+    }
+    const int flat = std::max(2, samples(30.0));
+    int baseStart = -1;
+    double bestVelocity = 0.0;
+    for (int k = std::max(1, pre - samples(250.0)); k + flat <= pre - samples(30.0); ++k) {
+        const double v = std::accumulate(velocity.begin() + k, velocity.begin() + k + flat, 0.0);
+        if (baseStart < 0 || v < bestVelocity) {
+            baseStart = k;
+            bestVelocity = v;
+        }
+    }
+    if (baseStart < 0)
+        return m;
+    std::vector<double> magnitude(size_t(length), 0.0);
+    for (const auto &b : beat) {
+        const double level = std::accumulate(b.begin() + baseStart, b.begin() + baseStart + flat, 0.0) / flat;
+        for (int k = 0; k < length; ++k)
+            magnitude[size_t(k)] += (b[size_t(k)] - level) * (b[size_t(k)] - level);
+    }
+    for (double &v : magnitude)
+        v = std::sqrt(v);
+    const auto ms = [fs, pre](int k) { return 1000.0 * (k - pre) / fs; };
+
+    // QRS: where the magnitude leaves and returns to the baseline (2% of the QRS peak, at least 20 µV);
+    // the offset also ends where the complex stops moving (ST elevation never returns to baseline).
+    const auto peakIn = [&magnitude](int from, int to) {
+        return int(std::max_element(magnitude.begin() + from, magnitude.begin() + to + 1) - magnitude.begin());
+    };
+    const int qrsPeak = peakIn(std::max(0, pre - qrsHalf), std::min(length - 1, pre + qrsHalf));
+    const double qrsThreshold = std::max(20.0, 0.02 * magnitude[size_t(qrsPeak)]);
+    int onset = qrsPeak;
+    while (onset > 0 && magnitude[size_t(onset)] > qrsThreshold)
+        --onset;
+    const int qrsEnd = std::min(length, qrsPeak + 1 + samples(60.0));
+    const double maxVelocity = *std::max_element(velocity.begin() + onset, velocity.begin() + qrsEnd);
+    const int still = std::max(1, samples(10.0));
+    int offset = qrsPeak;
+    const auto movement = [&](int k) { return std::accumulate(velocity.begin() + k, velocity.begin() + k + still, 0.0) / still; };
+    while (offset + still + 1 < length && magnitude[size_t(offset)] > qrsThreshold) {
+        // The complex has stopped moving: nearly still, or slowest before the T wave's upstroke.
+        const double v = movement(offset);
+        if (offset - qrsPeak > samples(20.0) && (v < 0.03 * maxVelocity || (v < 0.1 * maxVelocity && movement(offset + 1) > v)))
+            break;
+        ++offset;
+    }
+    if (onset <= 0 || offset + still >= length)
+        return m;
+    m.qrsOnsetMs = ms(onset);
+    m.qrsOffsetMs = ms(offset);
+    m.qrsMs = *m.qrsOffsetMs - *m.qrsOnsetMs;
+
+    // T end by the tangent method on the magnitude.
+    const int tFrom = offset + samples(60.0);
+    const int tTo = std::min(length - 2, pre + samples(0.6 * rrMedianMs)); // before the next P wave
+    if (tFrom < tTo) {
+        const int tPeak = peakIn(tFrom, tTo);
+        int steepest = -1;
+        double slope = 0.0;
+        for (int k = tPeak + 1; k + 1 < std::min(length, tPeak + samples(150.0)); ++k) {
+            const double d = magnitude[size_t(k + 1)] - magnitude[size_t(k - 1)];
+            if (d < slope) {
+                slope = d;
+                steepest = k;
+            }
+        }
+        if (steepest > 0 && magnitude[size_t(tPeak)] > qrsThreshold) {
+            const double end = steepest + magnitude[size_t(steepest)] / (-slope / 2.0);
+            if (end < length) {
+                m.tEndMs = 1000.0 * (end - pre) / fs;
+                m.qtMs = *m.tEndMs - *m.qrsOnsetMs;
+                const double rrSeconds = m.rrMeanMs / 1000.0;
+                m.qtcBazettMs = *m.qtMs / std::sqrt(rrSeconds);
+                m.qtcFridericiaMs = *m.qtMs / std::cbrt(rrSeconds);
+            }
+        }
+    }
+
+    // P wave: only in a regular rhythm, the largest wave 40-450 ms before the QRS and after the previous
+    // beat's T wave. Its onset is where the magnitude reaches baseline, or stops falling below half the
+    // peak (a baseline the filter has shifted after a large T wave, or a P wave fused with it).
+    if (m.rrSdMs < 0.15 * m.rrMeanMs) {
+        int pFrom = std::max(1, onset - samples(450.0));
+        if (m.tEndMs)
+            pFrom = std::max(pFrom, pre + samples(*m.tEndMs - rrMedianMs + 20.0));
+        const int pTo = onset - samples(40.0);
+        if (pFrom < pTo) {
+            const int pPeak = peakIn(pFrom, pTo);
+            const double pHeight = magnitude[size_t(pPeak)];
+            if (pHeight > 25.0) {
+                const double pThreshold = std::max(8.0, 0.05 * pHeight);
+                int pOnset = pPeak;
+                const int step = std::max(1, samples(10.0));
+                while (pOnset > step && magnitude[size_t(pOnset)] > pThreshold
+                       && !(magnitude[size_t(pOnset)] < 0.5 * pHeight && magnitude[size_t(pOnset)] - magnitude[size_t(pOnset - step)] < 0.02 * pHeight))
+                    --pOnset;
+                if (pOnset > step) {
+                    m.pOnsetMs = ms(pOnset);
+                    m.prMs = *m.qrsOnsetMs - *m.pOnsetMs;
+                }
+            }
+        }
+    }
+    return m;
+}
+
+} // namespace ecgscope::dsp

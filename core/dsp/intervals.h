@@ -1,0 +1,35 @@
+#pragma once
+
+#include "core/record/ecg.h"
+
+#include <optional>
+#include <vector>
+
+namespace ecgscope::dsp {
+
+/// Global measurements of a resting ECG, computed by EcgScope itself (not the acquiring system's).
+/// Times in ms; fiducials are relative to the R peak of the representative (median) beat.
+struct Intervals {
+    std::vector<int> rPeaks;       ///< detected R peaks, sample indices
+    double heartRateBpm = 0.0;     ///< from the mean RR; 0 with fewer than two beats
+    double rrMeanMs = 0.0;
+    double rrSdMs = 0.0;           ///< RR variability: standard deviation of RR
+    int beatsAveraged = 0;         ///< dominant beats in the median beat
+    std::optional<double> pOnsetMs, qrsOnsetMs, qrsOffsetMs, tEndMs; ///< relative to the R peak
+    std::optional<double> prMs, qrsMs, qtMs;
+    std::optional<double> qtcBazettMs, qtcFridericiaMs; ///< QT / RR^(1/2), QT / RR^(1/3) with RR in s
+
+    /// One line for a header, e.g. "HR 72 bpm, RR 833 ± 12 ms, PR 160 ms, QRS 92 ms, QT/QTc 380/416 ms".
+    QString summary() const;
+};
+
+/// Detects R peaks (detectQrs), builds a median beat from the dominant beats (premature beats and beats
+/// whose QRS differs from the majority are left out) on 0.5-40 Hz filtered leads, and delineates it on
+/// the spatial magnitude of the independent leads (I, II, V1-V6) above the isoelectric PR level:
+/// QRS onset and offset where the magnitude leaves and returns to baseline (2% of its QRS peak, at least
+/// 20 µV; the offset also where the complex stops moving, for ST elevation), P onset likewise (5%) for the
+/// largest wave 40-450 ms before the QRS in a regular rhythm, T end by the tangent method (steepest
+/// descent after the T peak, extended to the baseline). A measurement is left empty when it cannot be found.
+Intervals measureIntervals(const Ecg &ecg);
+
+} // namespace ecgscope::dsp
