@@ -2,41 +2,85 @@
 
 #include "core/io/reader.h"
 #include "core/paths.h"
-#include "ui/leadplot.h"
+#include "ui/ecgview.h"
+#include "ui/printout.h"
 
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <QActionGroup>
 #include <QApplication>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFormLayout>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QPainter>
+#include <QPrintDialog>
+#include <QPrinter>
+#include <QScreen>
+#include <QSettings>
 #include <QStatusBar>
 #include <QVBoxLayout>
 
+#include <functional>
+
 namespace ecgscope::ui {
 
+namespace {
+
+constexpr int kMaxRecentFiles = 8;
+const QString kRecentKey = QStringLiteral("recentFiles");
+const QString kCalibrationKey = QStringLiteral("screen/calibration");
+const QString kPageSizeKey = QStringLiteral("print/pageSize");
+
+/// A submenu of mutually exclusive choices; `apply` runs with the chosen value.
+template<typename T>
+void addChoices(QMenu *menu, const std::vector<std::pair<QString, T>> &choices, T current, std::function<void(T)> apply)
+{
+    auto *group = new QActionGroup(menu);
+    for (const auto &[text, value] : choices) {
+        QAction *a = menu->addAction(text);
+        a->setCheckable(true);
+        a->setChecked(value == current);
+        group->addAction(a);
+        QObject::connect(a, &QAction::triggered, menu, [apply, value = value] { apply(value); });
+    }
+}
+
+} // namespace
+
 MainWindow::MainWindow(QWidget *parent)
-    : QMainWindow(parent), mPlot(new LeadPlot(this)), mHeader(new QLabel(this)), mClassification(new QLabel(this))
+    : QMainWindow(parent), mView(new EcgView(this)), mHeader(new QLabel(this)), mClassification(new QLabel(this)),
+      mHover(new QLabel(this)), mCaliper(new QLabel(this))
 {
     setWindowTitle(tr("EcgScope"));
+    setAcceptDrops(true);
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
     mHeader->setTextInteractionFlags(Qt::TextSelectableByMouse);
     mHeader->setWordWrap(true);
     layout->addWidget(mHeader);
     layout->addWidget(mClassification);
-    layout->addWidget(mPlot, 1);
+    layout->addWidget(mView, 1);
     setCentralWidget(central);
-
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *open = file->addAction(tr("&Open..."), this, &MainWindow::openFromDialog);
-    open->setShortcut(QKeySequence::Open);
-    file->addSeparator();
-    QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
-    quit->setShortcut(QKeySequence::Quit);
-    resize(1200, 900);
+    statusBar()->addPermanentWidget(mCaliper);
+    statusBar()->addPermanentWidget(mHover);
+    connect(mView, &EcgView::hoverTextChanged, mHover, &QLabel::setText);
+    connect(mView, &EcgView::caliperChanged, this, [this] {
+        const auto reading = mView->caliper();
+        mCaliper->setText(reading ? reading->text() : QString());
+    });
+    mPageSize = QPageSize::PageSizeId(QSettings().value(kPageSizeKey, int(QPageSize::A4)).toInt());
+    buildMenus();
+    resize(1280, 900);
+    applyScreenScale();
     connect(&mWatcher, &QFutureWatcher<Result<ml::Prediction>>::finished, this, &MainWindow::showClassification);
     auto loaded = ml::Classifier::load(dataDir() + QStringLiteral("/models/default"));
     if (loaded)
@@ -45,9 +89,159 @@ MainWindow::MainWindow(QWidget *parent)
         mClassifierError = loaded.error();
 }
 
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open..."), QKeySequence::Open, this, &MainWindow::openFromDialog);
+    mRecentMenu = file->addMenu(tr("Open &Recent"));
+    updateRecentMenu();
+    file->addSeparator();
+    file->addAction(tr("Export &PDF..."), this, [this] { exportFromDialog(tr("PDF (*.pdf)")); });
+    file->addAction(tr("Export P&NG..."), this, [this] { exportFromDialog(tr("PNG image (*.png)")); });
+    file->addAction(tr("&Print..."), QKeySequence::Print, this, &MainWindow::print);
+    addChoices<QPageSize::PageSizeId>(file->addMenu(tr("Paper Si&ze")), {{tr("A4 landscape"), QPageSize::A4}, {tr("Letter landscape"), QPageSize::Letter}},
+                                      mPageSize, [this](QPageSize::PageSizeId s) {
+                                          mPageSize = s;
+                                          QSettings().setValue(kPageSizeKey, int(s));
+                                      });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
+
+    const auto changePaper = [this](const std::function<void(PaperSettings &)> &change) {
+        PaperSettings p = mView->paper();
+        change(p);
+        mView->setPaper(p);
+    };
+    const auto changeFilter = [this](const std::function<void(dsp::DisplayFilter &)> &change) {
+        dsp::DisplayFilter f = mView->filter();
+        change(f);
+        mView->setFilter(f);
+    };
+    const PaperSettings &paper = mView->paper();
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    std::vector<std::pair<QString, Layout>> layouts;
+    for (Layout l : allLayouts())
+        layouts.emplace_back(toString(l), l);
+    addChoices<Layout>(view->addMenu(tr("&Layout")), layouts, paper.layout, [changePaper](Layout l) { changePaper([l](PaperSettings &p) { p.layout = l; }); });
+    std::vector<std::pair<QString, QString>> leads{{tr("All leads"), QString()}};
+    std::vector<std::pair<QString, QString>> rhythmLeads;
+    for (const char *name : {"I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6"}) {
+        leads.emplace_back(QString::fromLatin1(name), QString::fromLatin1(name));
+        rhythmLeads.emplace_back(QString::fromLatin1(name), QString::fromLatin1(name));
+    }
+    addChoices<QString>(view->addMenu(tr("&Rhythm Strip Lead")), rhythmLeads, paper.rhythmLeads.value(0),
+                        [changePaper](QString l) { changePaper([l](PaperSettings &p) { p.rhythmLeads = {l}; }); });
+    addChoices<QString>(view->addMenu(tr("Single L&ead")), leads, QString(), [changePaper, this](QString l) {
+        changePaper([l](PaperSettings &p) { p.singleLead = l; });
+        mView->zoomToFit();
+    });
+    addChoices<double>(view->addMenu(tr("&Speed")), {{tr("25 mm/s"), 25.0}, {tr("50 mm/s"), 50.0}}, paper.mmPerSecond,
+                       [changePaper](double v) { changePaper([v](PaperSettings &p) { p.mmPerSecond = v; }); });
+    const std::vector<std::pair<QString, double>> gains{{tr("5 mm/mV"), 5.0}, {tr("10 mm/mV"), 10.0}, {tr("20 mm/mV"), 20.0}};
+    addChoices<double>(view->addMenu(tr("&Limb Lead Gain")), gains, paper.limbMmPerMv,
+                       [changePaper](double v) { changePaper([v](PaperSettings &p) { p.limbMmPerMv = v; }); });
+    addChoices<double>(view->addMenu(tr("&Chest Lead Gain")), gains, paper.chestMmPerMv,
+                       [changePaper](double v) { changePaper([v](PaperSettings &p) { p.chestMmPerMv = v; }); });
+    view->addSeparator();
+    view->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, this, [this] { mView->setZoom(mView->zoom() * 1.25); });
+    view->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, this, [this] { mView->setZoom(mView->zoom() / 1.25); });
+    view->addAction(tr("&True Scale"), QKeySequence(Qt::CTRL | Qt::Key_0), this, [this] { mView->setZoom(1.0); });
+    view->addAction(tr("&Fit Width"), QKeySequence(Qt::CTRL | Qt::Key_9), mView, &EcgView::zoomToFit);
+    view->addAction(tr("&Calibrate Screen..."), this, &MainWindow::calibrateScreen);
+
+    QMenu *filters = menuBar()->addMenu(tr("F&ilters"));
+    QAction *baseline = filters->addAction(tr("&Baseline Wander Removal (0.5 Hz)"));
+    baseline->setCheckable(true);
+    connect(baseline, &QAction::toggled, this, [changeFilter](bool on) { changeFilter([on](dsp::DisplayFilter &f) { f.baselineRemoval = on; }); });
+    addChoices<int>(filters->addMenu(tr("Mains &Notch")), {{tr("Off"), 0}, {tr("50 Hz"), 50}, {tr("60 Hz"), 60}}, 0,
+                    [changeFilter](int hz) { changeFilter([hz](dsp::DisplayFilter &f) { f.notchHz = hz; }); });
+    addChoices<int>(filters->addMenu(tr("&Low-Pass")), {{tr("Off"), 0}, {tr("40 Hz"), 40}, {tr("100 Hz"), 100}, {tr("150 Hz"), 150}}, 0,
+                    [changeFilter](int hz) { changeFilter([hz](dsp::DisplayFilter &f) { f.lowpassHz = hz; }); });
+
+    QMenu *tools = menuBar()->addMenu(tr("&Tools"));
+    QAction *calipers = tools->addAction(tr("&Calipers"));
+    calipers->setCheckable(true);
+    calipers->setShortcut(Qt::Key_C);
+    connect(calipers, &QAction::toggled, mView, &EcgView::setCaliperMode);
+    QAction *march = tools->addAction(tr("&March Out"));
+    march->setCheckable(true);
+    march->setShortcut(Qt::Key_M);
+    connect(march, &QAction::toggled, mView, &EcgView::setMarchOut);
+    tools->addAction(tr("C&lear Caliper"), mView, &EcgView::clearCaliper);
+}
+
 QString MainWindow::classificationText() const
 {
     return mClassification->text();
+}
+
+QStringList MainWindow::recentFiles() const
+{
+    return QSettings().value(kRecentKey).toStringList();
+}
+
+void MainWindow::addRecentFile(const QString &path)
+{
+    QStringList files = recentFiles();
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    files.removeAll(absolute);
+    files.prepend(absolute);
+    QSettings().setValue(kRecentKey, files.mid(0, kMaxRecentFiles));
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    mRecentMenu->clear();
+    const QStringList files = recentFiles();
+    for (const QString &f : files)
+        mRecentMenu->addAction(QFileInfo(f).fileName(), this, [this, f] {
+            if (!openFile(f))
+                QMessageBox::warning(this, tr("Cannot open ECG"), mError);
+        })->setToolTip(f);
+    mRecentMenu->setEnabled(!files.isEmpty());
+}
+
+void MainWindow::applyScreenScale()
+{
+    const QScreen *s = screen();
+    double dpi = s ? s->physicalDotsPerInchX() / s->devicePixelRatio() : 96.0;
+    if (!(dpi > 20.0 && dpi < 1000.0)) // screens that report no or nonsense physical size
+        dpi = 96.0;
+    mView->setPixelsPerMm(dpi / 25.4 * QSettings().value(kCalibrationKey, 1.0).toDouble());
+}
+
+void MainWindow::calibrateScreen()
+{
+    // A 100 mm bar at the current scale; the user measures it and enters what the ruler says.
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Calibrate Screen"));
+    auto *layout = new QFormLayout(&dialog);
+    const int barPixels = int(std::lround(100.0 * mView->pixelsPerMm()));
+    QPixmap bar(barPixels + 2, 24);
+    bar.fill(Qt::white);
+    {
+        QPainter p(&bar);
+        p.fillRect(1, 8, barPixels, 8, Qt::black);
+    }
+    auto *barLabel = new QLabel(&dialog);
+    barLabel->setPixmap(bar);
+    layout->addRow(tr("Measure this bar with a ruler:"), barLabel);
+    auto *measured = new QDoubleSpinBox(&dialog);
+    measured->setRange(20.0, 500.0);
+    measured->setDecimals(1);
+    measured->setSuffix(tr(" mm"));
+    measured->setValue(100.0);
+    layout->addRow(tr("Its length on this screen:"), measured);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    layout->addRow(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const double calibration = QSettings().value(kCalibrationKey, 1.0).toDouble() * 100.0 / measured->value();
+    QSettings().setValue(kCalibrationKey, calibration);
+    applyScreenScale();
 }
 
 void MainWindow::classifyInBackground()
@@ -58,7 +252,6 @@ void MainWindow::classifyInBackground()
         return;
     }
     mClassification->setText(tr("Classifying..."));
-    ++mGeneration;
     // The record is copied into the task: the GUI may open another file meanwhile.
     mWatcher.setFuture(QtConcurrent::run([classifier = mClassifier, ecg = mEcg] { return classifier->classify(ecg); }));
 }
@@ -92,6 +285,7 @@ bool MainWindow::openFile(const QString &path)
     mError.clear();
     mEcg = std::move(result).value();
     showEcg();
+    addRecentFile(path);
     return true;
 }
 
@@ -104,31 +298,99 @@ void MainWindow::openFromDialog()
         QMessageBox::warning(this, tr("Cannot open ECG"), mError);
 }
 
-void MainWindow::showEcg()
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls() && event->mimeData()->urls().value(0).isLocalFile())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    const QString path = event->mimeData()->urls().value(0).toLocalFile();
+    if (path.isEmpty())
+        return;
+    event->acceptProposedAction();
+    if (!openFile(path))
+        QMessageBox::warning(this, tr("Cannot open ECG"), mError);
+}
+
+QStringList MainWindow::headerLines() const
 {
     const PatientInfo &p = mEcg.patient;
-    QStringList parts;
-    parts << (p.name.isEmpty() ? tr("(no name)") : p.name);
+    QStringList patient;
+    patient << (p.name.isEmpty() ? tr("(no name)") : p.name);
     if (!p.id.isEmpty())
-        parts << tr("ID %1").arg(p.id);
+        patient << tr("ID %1").arg(p.id);
     if (p.ageYears)
-        parts << tr("%1 y").arg(*p.ageYears);
+        patient << tr("%1 y").arg(*p.ageYears);
     if (p.sex != Sex::Unknown)
-        parts << toString(p.sex);
-    if (mEcg.acquisition.start.isValid())
-        parts << mEcg.acquisition.start.toString(Qt::ISODate);
-    parts << tr("%1 leads, %2 Hz, %3 s").arg(mEcg.leads.size()).arg(mEcg.sampleRateHz).arg(mEcg.durationMs() / 1000.0);
-    parts << QStringLiteral("%1 (%2)").arg(QFileInfo(mEcg.sourcePath).fileName(), mEcg.sourceFormat);
-    QString text = parts.join(QStringLiteral("  ·  "));
+        patient << toString(p.sex);
+    QStringList acquisition;
+    acquisition << (mEcg.acquisition.start.isValid() ? mEcg.acquisition.start.toString(Qt::ISODate) : tr("acquisition time unknown"));
+    if (!mEcg.acquisition.device.isEmpty())
+        acquisition << mEcg.acquisition.device;
+    acquisition << tr("%1 leads, %2 Hz, %3 s").arg(mEcg.leads.size()).arg(mEcg.sampleRateHz).arg(mEcg.durationMs() / 1000.0);
+    acquisition << QStringLiteral("%1 (%2)").arg(QFileInfo(mEcg.sourcePath).fileName(), mEcg.sourceFormat);
+    QStringList lines{patient.join(QStringLiteral("  ·  ")), acquisition.join(QStringLiteral("  ·  ")),
+                      tr("EcgScope measurements: %1").arg(mIntervals.summary())};
     if (!mEcg.statements.isEmpty())
-        text += QStringLiteral("\n") + mEcg.statements.join(QStringLiteral("; "));
+        lines << tr("Device interpretation: %1").arg(mEcg.statements.join(QStringLiteral("; ")));
+    return lines;
+}
+
+void MainWindow::updateHeader()
+{
+    QStringList lines = headerLines();
     if (!mEcg.notes.isEmpty())
-        text += QStringLiteral("\n") + mEcg.notes.join(QStringLiteral("; "));
-    mHeader->setText(text);
+        lines << mEcg.notes.join(QStringLiteral("; "));
+    mHeader->setText(lines.join(QStringLiteral("\n")));
+}
+
+void MainWindow::showEcg()
+{
+    mIntervals = dsp::measureIntervals(mEcg);
+    updateHeader();
     setWindowTitle(tr("EcgScope - %1").arg(QFileInfo(mEcg.sourcePath).fileName()));
-    mPlot->setEcg(mEcg);
+    mView->setRecord(mEcg, mIntervals);
+    mCaliper->clear();
     classifyInBackground();
     statusBar()->showMessage(tr("Loaded %1").arg(mEcg.sourcePath), 5000);
+}
+
+QString MainWindow::exportSheet(const QString &path) const
+{
+    const Printout printout{mView->content(), headerLines()};
+    if (path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive))
+        return exportPdf(printout, path, mPageSize);
+    if (path.endsWith(QStringLiteral(".png"), Qt::CaseInsensitive))
+        return exportPng(printout, path, mPageSize);
+    return tr("%1: unsupported export format (use .pdf or .png)").arg(path);
+}
+
+void MainWindow::exportFromDialog(const QString &filter)
+{
+    const QString suffix = filter.contains(QStringLiteral("pdf")) ? QStringLiteral(".pdf") : QStringLiteral(".png");
+    QString path = QFileDialog::getSaveFileName(this, tr("Export"), QFileInfo(mEcg.sourcePath).completeBaseName() + suffix, filter);
+    if (path.isEmpty())
+        return;
+    if (!path.endsWith(suffix, Qt::CaseInsensitive))
+        path += suffix;
+    const QString error = exportSheet(path);
+    if (!error.isEmpty())
+        QMessageBox::warning(this, tr("Export failed"), error);
+    else
+        statusBar()->showMessage(tr("Wrote %1").arg(path), 5000);
+}
+
+void MainWindow::print()
+{
+    QPrinter printer(QPrinter::HighResolution);
+    printer.setPageSize(QPageSize(mPageSize));
+    printer.setPageOrientation(QPageLayout::Landscape);
+    QPrintDialog dialog(&printer, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    Printout{mView->content(), headerLines()}.paint(printer);
 }
 
 } // namespace ecgscope::ui

@@ -1,20 +1,25 @@
 #pragma once
 
+#include "core/dsp/intervals.h"
 #include "core/ml/classifier.h"
 #include "core/record/ecg.h"
 
 #include <QFutureWatcher>
 #include <QMainWindow>
+#include <QPageSize>
 
 #include <memory>
 
 class QLabel;
+class QMenu;
 
 namespace ecgscope::ui {
 
-class LeadPlot;
+class EcgView;
 
-/// The application window: a record's header line and its leads; File > Open for any readable format.
+/// The application window: the record's header (patient, acquisition, EcgScope's own measurements, the
+/// device's interpretation, the model's classification) over the 12-lead view on ECG paper. Files open
+/// from the menu, the recent-files list, drag and drop, or the command line.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -28,26 +33,53 @@ public:
     QString errorString() const { return mError; }
     /// The classification line under the header ("classifying...", the result, or why there is none).
     QString classificationText() const;
+    /// The header's lines as plain text (also printed on every page).
+    QStringList headerLines() const;
+    const dsp::Intervals &intervals() const { return mIntervals; }
+    EcgView *view() const { return mView; }
+    QStringList recentFiles() const;
+
+    /// Writes the sheet at true scale: .pdf (all pages) or .png (300 dpi), on the chosen paper size.
+    /// @return an empty string, or why not
+    QString exportSheet(const QString &path) const;
+    QPageSize::PageSizeId pageSize() const { return mPageSize; }
+    void setPageSize(QPageSize::PageSizeId size) { mPageSize = size; }
 
 Q_SIGNALS:
     /// The shown record's classification finished (or failed); see classificationText().
     void classified();
 
+protected:
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
 private:
+    void buildMenus();
     void openFromDialog();
     void showEcg();
+    void updateHeader();
+    void addRecentFile(const QString &path);
+    void updateRecentMenu();
+    void exportFromDialog(const QString &filter);
+    void print();
+    void calibrateScreen();
+    void applyScreenScale();
     void classifyInBackground();
     void showClassification();
 
     Ecg mEcg;
+    dsp::Intervals mIntervals;
     QString mError;
-    LeadPlot *mPlot;
+    EcgView *mView;
     QLabel *mHeader;
     QLabel *mClassification;
+    QLabel *mHover;
+    QLabel *mCaliper;
+    QMenu *mRecentMenu = nullptr;
+    QPageSize::PageSizeId mPageSize = QPageSize::A4;
     std::shared_ptr<ml::Classifier> mClassifier; ///< the bundled model, loaded once
     QString mClassifierError;
     QFutureWatcher<Result<ml::Prediction>> mWatcher;
-    int mGeneration = 0; ///< which open the running classification belongs to
 };
 
 } // namespace ecgscope::ui

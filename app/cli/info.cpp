@@ -1,4 +1,5 @@
 #include "app/cli/command.h"
+#include "core/dsp/intervals.h"
 #include "core/io/reader.h"
 
 #include <QCommandLineParser>
@@ -12,6 +13,24 @@
 namespace ecgscope::cli {
 
 namespace {
+
+QJsonObject toJson(const dsp::Intervals &m)
+{
+    QJsonObject o{{QStringLiteral("beats"), int(m.rPeaks.size())},
+                  {QStringLiteral("heart_rate_bpm"), m.heartRateBpm},
+                  {QStringLiteral("rr_mean_ms"), m.rrMeanMs},
+                  {QStringLiteral("rr_sd_ms"), m.rrSdMs}};
+    const auto add = [&o](const char *key, const std::optional<double> &v) {
+        if (v)
+            o.insert(QLatin1String(key), *v);
+    };
+    add("pr_ms", m.prMs);
+    add("qrs_ms", m.qrsMs);
+    add("qt_ms", m.qtMs);
+    add("qtc_bazett_ms", m.qtcBazettMs);
+    add("qtc_fridericia_ms", m.qtcFridericiaMs);
+    return o;
+}
 
 QJsonObject toJson(const Ecg &ecg)
 {
@@ -52,6 +71,7 @@ QJsonObject toJson(const Ecg &ecg)
                        {QStringLiteral("labels"), labels},
                        {QStringLiteral("statements"), QJsonArray::fromStringList(ecg.statements)},
                        {QStringLiteral("measurements"), measurements},
+                       {QStringLiteral("ecgscope_measurements"), toJson(dsp::measureIntervals(ecg))},
                        {QStringLiteral("notes"), QJsonArray::fromStringList(ecg.notes)}};
 }
 
@@ -84,6 +104,7 @@ void printText(QTextStream &out, const Ecg &ecg)
         out << "statement: " << s << '\n';
     for (const Measurement &m : ecg.measurements)
         out << "measured:  " << m.name << ' ' << m.value << ' ' << m.unit << '\n';
+    out << "ecgscope:  " << dsp::measureIntervals(ecg).summary() << '\n';
     for (const QString &n : ecg.notes)
         out << "note:      " << n << '\n';
 }

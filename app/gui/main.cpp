@@ -1,5 +1,6 @@
 // ecgscope: the desktop application. Opens FILE, or the bundled sample ECG when none is given.
 #include "core/paths.h"
+#include "ui/ecgview.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>
@@ -21,11 +22,27 @@ int main(int argc, char **argv)
                                         QStringLiteral("Render the window to a PNG file and exit."),
                                         QStringLiteral("png"));
     parser.addOption(screenshot);
+    QStringList layoutNames;
+    for (ecgscope::ui::Layout l : ecgscope::ui::allLayouts())
+        layoutNames << ecgscope::ui::toString(l);
+    const QCommandLineOption layout(QStringLiteral("layout"), QStringLiteral("Sheet layout: %1.").arg(layoutNames.join(QStringLiteral(", "))),
+                                    QStringLiteral("layout"));
+    parser.addOption(layout);
     parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("ECG file to open (default: bundled sample)."));
     parser.process(app);
 
     const QString path = parser.positionalArguments().value(0, ecgscope::bundledSamplePath());
     ecgscope::ui::MainWindow window;
+    if (parser.isSet(layout)) {
+        const int index = layoutNames.indexOf(parser.value(layout));
+        if (index < 0) {
+            qCritical("unknown layout '%s' (use one of: %s)", qPrintable(parser.value(layout)), qPrintable(layoutNames.join(QStringLiteral(", "))));
+            return 2;
+        }
+        ecgscope::ui::PaperSettings paper = window.view()->paper();
+        paper.layout = ecgscope::ui::allLayouts()[size_t(index)];
+        window.view()->setPaper(paper);
+    }
     window.show();
     const bool loaded = window.openFile(path);
     if (!loaded)

@@ -48,6 +48,22 @@ double correlation(const std::vector<double> &a, const std::vector<double> &b)
     return aa > 0 && bb > 0 ? ab / std::sqrt(aa * bb) : 0.0;
 }
 
+/// Walks from `from` one sample at a time in `direction` (-1 or +1) until the magnitude is at the baseline
+/// (at most `floor`), or has stopped falling while below `near` x `height` (a baseline the filter has
+/// shifted, or a neighbouring wave). @return the sample, or -1 when the walk leaves [step, size - step)
+int walkToBaseline(const std::vector<double> &magnitude, int from, int direction, double height, double floor, double near, int step)
+{
+    const int n = int(magnitude.size());
+    int k = from;
+    while (k >= step && k < n - step) {
+        const double here = magnitude[size_t(k)];
+        if (here <= floor || (here < near * height && here - magnitude[size_t(k + direction * step)] < 0.02 * height))
+            return k;
+        k += direction;
+    }
+    return -1;
+}
+
 } // namespace
 
 QString Intervals::summary() const
@@ -132,7 +148,7 @@ Intervals measureIntervals(const Ecg &ecg)
             dominant.push_back(r);
     if (dominant.size() * 3 < beats.size())
         dominant = beats;
-    m.beatsAveraged = int(dominant.size());
+    m.dominantBeats = dominant;
 
     // Median beat per lead.
     std::vector<std::vector<double>> beat(leads.size(), std::vector<double>(size_t(length)));
@@ -183,56 +199,61 @@ Intervals measureIntervals(const Ecg &ecg)
     };
     const int qrsPeak = peakIn(std::max(0, pre - qrsHalf), std::min(length - 1, pre + qrsHalf));
     const double qrsThreshold = std::max(20.0, 0.02 * magnitude[size_t(qrsPeak)]);
-    int onset = qrsPeak;
-    while (onset > 0 && magnitude[size_t(onset)] > qrsThreshold)
-        --onset;
+    const int step = std::max(1, samples(10.0));
+    const double qrsHeight = magnitude[size_t(qrsPeak)];
+    const int qrsWindowStart = std::max(1, qrsPeak - samples(100.0));
     const int qrsEnd = std::min(length, qrsPeak + 1 + samples(60.0));
-    const double maxVelocity = *std::max_element(velocity.begin() + onset, velocity.begin() + qrsEnd);
+    const double maxVelocity = *std::max_element(velocity.begin() + qrsWindowStart, velocity.begin() + qrsEnd);
     const int still = std::max(1, samples(10.0));
+    const auto movement = [&](int from) { return std::accumulate(velocity.begin() + from, velocity.begin() + from + still, 0.0) / still; };
+    // Onset: back from the peak to where the leads stop moving (the PR segment), or reach the baseline
+    // slowly (passing through it fast is a change of direction within the QRS, as between Q and R).
+    int onset = qrsPeak;
+    while (onset > still) {
+        const double v = movement(onset - still);
+        if (qrsPeak - onset > samples(20.0) && (v < 0.03 * maxVelocity || (magnitude[size_t(onset)] <= qrsThreshold && v < 0.1 * maxVelocity)))
+            break;
+        --onset;
+    }
+    if (onset <= still)
+        return m;
     int offset = qrsPeak;
-    const auto movement = [&](int k) { return std::accumulate(velocity.begin() + k, velocity.begin() + k + still, 0.0) / still; };
-    while (offset + still + 1 < length && magnitude[size_t(offset)] > qrsThreshold) {
-        // The complex has stopped moving: nearly still, or slowest before the T wave's upstroke.
-        const double v = movement(offset);
-        if (offset - qrsPeak > samples(20.0) && (v < 0.03 * maxVelocity || (v < 0.1 * maxVelocity && movement(offset + 1) > v)))
+    while (offset + still + 1 < length) {
+        // The complex has stopped moving: nearly still, back at baseline slowly, or slowest before the T
+        // wave's upstroke.
+        const double v = movement(offset), here = magnitude[size_t(offset)];
+        if (offset - qrsPeak > samples(20.0)
+            && (v < 0.03 * maxVelocity || (here <= qrsThreshold && v < 0.1 * maxVelocity)
+                || (v < 0.1 * maxVelocity && here < 0.3 * qrsHeight && movement(offset + 1) > v)))
             break;
         ++offset;
     }
-    if (onset <= 0 || offset + still >= length)
+    if (offset + still >= length)
         return m;
     m.qrsOnsetMs = ms(onset);
     m.qrsOffsetMs = ms(offset);
     m.qrsMs = *m.qrsOffsetMs - *m.qrsOnsetMs;
 
-    // T end by the tangent method on the magnitude.
+    // T end: after the T peak's steepest descent, where the magnitude reaches baseline (5% of the T peak)
+    // or stops falling.
     const int tFrom = offset + samples(60.0);
     const int tTo = std::min(length - 2, pre + samples(0.6 * rrMedianMs)); // before the next P wave
     if (tFrom < tTo) {
         const int tPeak = peakIn(tFrom, tTo);
-        int steepest = -1;
-        double slope = 0.0;
-        for (int k = tPeak + 1; k + 1 < std::min(length, tPeak + samples(150.0)); ++k) {
-            const double d = magnitude[size_t(k + 1)] - magnitude[size_t(k - 1)];
-            if (d < slope) {
-                slope = d;
-                steepest = k;
-            }
-        }
-        if (steepest > 0 && magnitude[size_t(tPeak)] > qrsThreshold) {
-            const double end = steepest + magnitude[size_t(steepest)] / (-slope / 2.0);
-            if (end < length) {
-                m.tEndMs = 1000.0 * (end - pre) / fs;
-                m.qtMs = *m.tEndMs - *m.qrsOnsetMs;
-                const double rrSeconds = m.rrMeanMs / 1000.0;
-                m.qtcBazettMs = *m.qtMs / std::sqrt(rrSeconds);
-                m.qtcFridericiaMs = *m.qtMs / std::cbrt(rrSeconds);
-            }
+        const double tHeight = magnitude[size_t(tPeak)];
+        const int end = tHeight > qrsThreshold ? walkToBaseline(magnitude, tPeak, +1, tHeight, 0.05 * tHeight, 0.3, step) : -1;
+        if (end > 0) {
+            m.tEndMs = ms(end);
+            m.qtMs = *m.tEndMs - *m.qrsOnsetMs;
+            const double rrSeconds = m.rrMeanMs / 1000.0;
+            m.qtcBazettMs = *m.qtMs / std::sqrt(rrSeconds);
+            m.qtcFridericiaMs = *m.qtMs / std::cbrt(rrSeconds);
         }
     }
 
     // P wave: only in a regular rhythm, the largest wave 40-450 ms before the QRS and after the previous
-    // beat's T wave. Its onset is where the magnitude reaches baseline, or stops falling below half the
-    // peak (a baseline the filter has shifted after a large T wave, or a P wave fused with it).
+    // beat's T wave; a baseline the filter has shifted after a large T wave, or a P wave fused with the T
+    // wave, is allowed for by stopping where the magnitude stops falling below half the P peak.
     if (m.rrSdMs < 0.15 * m.rrMeanMs) {
         int pFrom = std::max(1, onset - samples(450.0));
         if (m.tEndMs)
@@ -242,13 +263,8 @@ Intervals measureIntervals(const Ecg &ecg)
             const int pPeak = peakIn(pFrom, pTo);
             const double pHeight = magnitude[size_t(pPeak)];
             if (pHeight > 25.0) {
-                const double pThreshold = std::max(8.0, 0.05 * pHeight);
-                int pOnset = pPeak;
-                const int step = std::max(1, samples(10.0));
-                while (pOnset > step && magnitude[size_t(pOnset)] > pThreshold
-                       && !(magnitude[size_t(pOnset)] < 0.5 * pHeight && magnitude[size_t(pOnset)] - magnitude[size_t(pOnset - step)] < 0.02 * pHeight))
-                    --pOnset;
-                if (pOnset > step) {
+                const int pOnset = walkToBaseline(magnitude, pPeak, -1, pHeight, std::max(8.0, 0.05 * pHeight), 0.5, step);
+                if (pOnset > 0) {
                     m.pOnsetMs = ms(pOnset);
                     m.prMs = *m.qrsOnsetMs - *m.pOnsetMs;
                 }

@@ -14,7 +14,7 @@ struct Intervals {
     double heartRateBpm = 0.0;     ///< from the mean RR; 0 with fewer than two beats
     double rrMeanMs = 0.0;
     double rrSdMs = 0.0;           ///< RR variability: standard deviation of RR
-    int beatsAveraged = 0;         ///< dominant beats in the median beat
+    std::vector<int> dominantBeats; ///< the R peaks averaged into the median beat (the others are premature or differently shaped)
     std::optional<double> pOnsetMs, qrsOnsetMs, qrsOffsetMs, tEndMs; ///< relative to the R peak
     std::optional<double> prMs, qrsMs, qtMs;
     std::optional<double> qtcBazettMs, qtcFridericiaMs; ///< QT / RR^(1/2), QT / RR^(1/3) with RR in s

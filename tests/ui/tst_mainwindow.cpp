@@ -1,24 +1,44 @@
-#include "ui/leadplot.h"
+#include "ui/ecgview.h"
 #include "ui/mainwindow.h"
 
+#include <QCoreApplication>
+#include <QFile>
+#include <QMimeData>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 
 using namespace ecgscope;
+
+namespace {
+const QString kSample = QStringLiteral(ECGSCOPE_BIN_DIR "/../share/ecgscope/samples/sample.hea");
+}
 
 class TestMainWindow : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase()
+    {
+        // Recent files and calibration go to a throw-away settings location.
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("EcgScopeTest"));
+        QSettings().clear();
+    }
+
     void showsBundledSampleAndKeepsItOnError()
     {
         ui::MainWindow w;
         w.show();
-        const QString sample = QStringLiteral(ECGSCOPE_BIN_DIR "/../share/ecgscope/samples/sample.hea");
-        QVERIFY2(w.openFile(sample), qPrintable(w.errorString()));
+        QVERIFY2(w.openFile(kSample), qPrintable(w.errorString()));
         QCOMPARE(w.ecg().leads.size(), size_t(12));
-        QCOMPARE(w.findChild<ui::LeadPlot *>()->traceCount(), 12);
+        QCOMPARE(int(w.view()->sheet().panels.size()), 13); // 3x4 + rhythm strip
         QVERIFY(w.windowTitle().contains(QStringLiteral("sample.hea")));
+        // The sample is generated at 72 bpm: the header carries EcgScope's own measurements.
+        QVERIFY2(w.intervals().heartRateBpm > 68 && w.intervals().heartRateBpm < 80, qPrintable(w.intervals().summary()));
+        QVERIFY(w.headerLines().join(QLatin1Char('\n')).contains(QStringLiteral("EcgScope measurements: HR ")));
         // The bundled model classifies on a worker thread while the event loop runs.
         QSignalSpy done(&w, &ui::MainWindow::classified);
         QVERIFY(done.wait(30000) || !done.isEmpty());
@@ -30,6 +50,37 @@ private Q_SLOTS:
         QVERIFY(w.errorString().contains(missing));
         QCOMPARE(w.ecg().leads.size(), size_t(12)); // the shown record stays
         QVERIFY(w.windowTitle().contains(QStringLiteral("sample.hea")));
+        QCOMPARE(w.recentFiles().value(0), QFileInfo(kSample).absoluteFilePath());
+        QCOMPARE(w.recentFiles().size(), 1); // failed opens are not remembered
+    }
+
+    void opensDroppedFiles()
+    {
+        ui::MainWindow w;
+        w.show();
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(kSample)});
+        // What a window system delivers: enter (accepted for local files), then the drop.
+        QDragEnterEvent enter(QPoint(100, 100), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&w, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(100, 100), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&w, &drop);
+        QVERIFY(drop.isAccepted());
+        QCOMPARE(w.ecg().leads.size(), size_t(12));
+        QCOMPARE(QFileInfo(w.ecg().sourcePath).canonicalFilePath(), QFileInfo(kSample).canonicalFilePath());
+    }
+
+    void exportsWhatIsShown()
+    {
+        ui::MainWindow w;
+        QVERIFY(w.openFile(kSample));
+        QTemporaryDir dir;
+        QCOMPARE(w.exportSheet(dir.filePath(QStringLiteral("a.pdf"))), QString());
+        QCOMPARE(w.exportSheet(dir.filePath(QStringLiteral("a.png"))), QString());
+        QVERIFY(QFile(dir.filePath(QStringLiteral("a.pdf"))).size() > 1000);
+        QVERIFY(QImage(dir.filePath(QStringLiteral("a.png"))).width() == 3508); // A4 landscape, 300 dpi
+        QVERIFY(w.exportSheet(dir.filePath(QStringLiteral("a.bmp"))).contains(QStringLiteral("unsupported")));
     }
 };
 

@@ -1,5 +1,8 @@
 #include "core/dsp/intervals.h"
+#include "core/io/reader.h"
 #include "core/synth/generator.h"
+
+#include <QFile>
 
 #include <QTest>
 
@@ -76,6 +79,65 @@ private Q_SLOTS:
         QVERIFY(std::abs(Errors::mean(e.pr)) <= 10.0);
         QVERIFY(std::abs(Errors::mean(e.qrs)) <= 10.0);
         QVERIFY(std::abs(Errors::mean(e.qt)) <= 25.0);
+    }
+
+    void ventricularBeatsAreLeftOutOfTheMedianBeat()
+    {
+        synth::Options o;
+        o.rhythm = Rhythm::Vpc;
+        o.seed = 7;
+        o.heartRateBpm = 72;
+        const auto s = synth::generate(o);
+        const dsp::Intervals m = dsp::measureIntervals(s->ecg);
+        int ventricular = 0;
+        for (const auto &b : s->truth.beats) {
+            if (b.kind != synth::BeatKind::Ventricular)
+                continue;
+            ++ventricular;
+            for (int r : m.dominantBeats)
+                QVERIFY2(std::abs(1000.0 * r / s->ecg.sampleRateHz - b.rPeakMs) > 60.0, qPrintable(QString::number(b.rPeakMs)));
+        }
+        QVERIFY(ventricular >= 1);
+        QVERIFY(m.dominantBeats.size() >= 5);
+        // The normal beats' QRS is measured, not the wide ectopic one.
+        QVERIFY2(m.qrsMs && std::abs(*m.qrsMs - s->truth.qrsMs) <= 25.0, qPrintable(m.summary()));
+    }
+
+    // Real recordings against the acquiring device's own global measurements (GE MUSE, DICOM, SCP-ECG),
+    // as stored in the files (values from ../shared/samples, read here by hand from the files).
+    void agreesWithTheDevicesMeasurements_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<double>("rateBpm"); // 0: not stated
+        QTest::addColumn<double>("pr");
+        QTest::addColumn<double>("qrs");
+        QTest::addColumn<double>("qt");
+        QTest::addRow("MUSE example1") << "muse/example1.xml" << 48.0 << 138.0 << 96.0 << 452.0;
+        QTest::addRow("MUSE example3") << "muse/example3.xml" << 59.0 << 164.0 << 106.0 << 436.0;
+        QTest::addRow("DICOM Example") << "dicom/Example.dcm" << 0.0 << 148.0 << 120.0 << 420.0;
+        QTest::addRow("SCP 2007") << "scp/ECG_20070321_110542_191010101010.SCP" << 75.0 << 157.0 << 88.0 << 360.0;
+        QTest::addRow("SCP 2017") << "scp/ECG_20170504_163507_123456789.SCP" << 60.0 << 167.0 << 88.0 << 386.0;
+    }
+    void agreesWithTheDevicesMeasurements()
+    {
+        QFETCH(QString, file);
+        QFETCH(double, rateBpm);
+        QFETCH(double, pr);
+        QFETCH(double, qrs);
+        QFETCH(double, qt);
+        const QString path = QStringLiteral(ECGSCOPE_SHARED_DIR "/samples/") + file;
+        if (!QFile::exists(path))
+            QSKIP(qPrintable(QStringLiteral("%1 is absent (../shared/samples not beside the checkout)").arg(path)));
+        const auto ecg = io::readEcg(path);
+        QVERIFY2(ecg, qPrintable(ecg.error()));
+        const dsp::Intervals m = dsp::measureIntervals(ecg.value());
+        const QString what = m.summary();
+        if (rateBpm > 0)
+            QVERIFY2(std::abs(m.heartRateBpm - rateBpm) <= 2.0, qPrintable(what));
+        QVERIFY2(m.prMs && std::abs(*m.prMs - pr) <= 20.0, qPrintable(what));
+        QVERIFY2(m.qrsMs && std::abs(*m.qrsMs - qrs) <= 20.0, qPrintable(what));
+        // Our QT ends the T wave a little earlier than these devices do (10-30 ms on these files).
+        QVERIFY2(m.qtMs && *m.qtMs - qt <= 20.0 && *m.qtMs - qt >= -45.0, qPrintable(what));
     }
 
     void noPrInAtrialFibrillation()

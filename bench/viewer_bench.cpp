@@ -1,0 +1,105 @@
+// ecgscope-bench-viewer: full redraw of a 12-lead, 10 s, 500 Hz record in the viewer (each layout, with
+// and without display filters) and, for comparison, the same leads as a QCustomPlot chart.
+// Run offscreen: QT_QPA_PLATFORM=offscreen ecgscope-bench-viewer [--repeats N]
+#include "bench/customplot.h"
+#include "core/dsp/intervals.h"
+#include "core/synth/generator.h"
+#include "ui/ecgview.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QImage>
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+#include <vector>
+
+using namespace ecgscope;
+
+namespace {
+
+/// Median and 90th percentile of `repeats` timings of `work`, ms.
+std::pair<double, double> measure(int repeats, const std::function<void()> &work)
+{
+    work(); // warm-up: fonts, caches
+    std::vector<double> ms;
+    for (int i = 0; i < repeats; ++i) {
+        QElapsedTimer t;
+        t.start();
+        work();
+        ms.push_back(double(t.nsecsElapsed()) / 1e6);
+    }
+    std::sort(ms.begin(), ms.end());
+    return {ms[ms.size() / 2], ms[size_t(double(ms.size()) * 0.9)]};
+}
+
+void row(const char *what, std::pair<double, double> t)
+{
+    std::printf("| %-58s | %8.2f | %8.2f |\n", what, t.first, t.second);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    const int repeats = argc > 2 && QByteArray(argv[1]) == "--repeats" ? std::max(3, atoi(argv[2])) : 50;
+    synth::Options o;
+    o.seed = 3;
+    o.sampleRateHz = 500;
+    const Ecg ecg = synth::generate(o)->ecg;
+    const dsp::Intervals intervals = dsp::measureIntervals(ecg);
+    const QSize size(1280, 800);
+    QImage image(size, QImage::Format_ARGB32_Premultiplied);
+
+    std::printf("12 leads, 10 s, 500 Hz; %dx%d px widget at true scale (96 dpi); %d repeats\n\n", size.width(), size.height(), repeats);
+    std::printf("| %-58s | %8s | %8s |\n|%s|----------|----------|\n", "redraw", "median ms", "p90 ms", std::string(60, '-').c_str());
+    ui::EcgView view;
+    view.resize(size);
+    view.setRecord(ecg, intervals);
+    for (ui::Layout layout : ui::allLayouts()) {
+        ui::PaperSettings paper;
+        paper.layout = layout;
+        view.setPaper(paper);
+        view.setZoom(1.0);
+        row(qPrintable(QStringLiteral("EcgView %1").arg(ui::toString(layout))), measure(repeats, [&] { view.render(&image); }));
+    }
+    view.setPaper(ui::PaperSettings{});
+    view.zoomToFit();
+    row("EcgView 3x4 + 1 rhythm, zoomed to fit the width", measure(repeats, [&] { view.render(&image); }));
+    view.setZoom(1.0);
+    dsp::DisplayFilter all;
+    all.baselineRemoval = true;
+    all.notchHz = 50;
+    all.lowpassHz = 40;
+    view.setFilter(all);
+    row("EcgView 3x4 + 1 rhythm, filtered 0.5-40 Hz + 50 Hz notch", measure(repeats, [&] { view.render(&image); }));
+    row("  filter change (re-filter all 12 leads) + redraw", measure(repeats, [&] {
+            view.setFilter(dsp::DisplayFilter{});
+            view.setFilter(all);
+            view.render(&image);
+        }));
+
+    // The same 12 leads as a QCustomPlot chart: one graph per lead in stacked axis rects.
+    QCustomPlot plot;
+    plot.resize(size);
+    plot.plotLayout()->clear();
+    for (const LeadSignal &lead : ecg.leads) {
+        auto *rect = new QCPAxisRect(&plot);
+        plot.plotLayout()->addElement(plot.plotLayout()->rowCount(), 0, rect);
+        QCPGraph *g = plot.addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+        QVector<double> t(int(lead.microvolts.size())), v(int(lead.microvolts.size()));
+        for (int i = 0; i < t.size(); ++i) {
+            t[i] = i * 1000.0 / ecg.sampleRateHz;
+            v[i] = lead.microvolts[size_t(i)];
+        }
+        g->setData(t, v, true);
+        g->rescaleAxes();
+    }
+    row("QCustomPlot, 12 stacked graphs (adaptive sampling on)", measure(repeats, [&] {
+            plot.replot(QCustomPlot::rpImmediateRefresh);
+            plot.render(&image);
+        }));
+    return 0;
+}

@@ -1,0 +1,97 @@
+#pragma once
+
+#include "ui/paper.h"
+
+#include <QWidget>
+
+#include <optional>
+
+namespace ecgscope::ui {
+
+/// The 12-lead record on ECG paper at true physical scale (times the zoom). Drag or scroll to pan,
+/// Ctrl+wheel to zoom about the cursor, double-click a lead for it alone over the whole record (again,
+/// or Esc, to go back). In caliper mode a drag measures between two points of one trace; "march out"
+/// repeats the caliper's interval along the trace. Display filters change the view, never the record.
+class EcgView : public QWidget {
+    Q_OBJECT
+public:
+    explicit EcgView(QWidget *parent = nullptr);
+
+    void setRecord(const Ecg &ecg, const dsp::Intervals &intervals);
+    const Ecg &shownRecord() const { return mShown; } ///< the record as drawn (filtered)
+    const dsp::Intervals &intervals() const { return mIntervals; }
+
+    const PaperSettings &paper() const { return mPaper; }
+    void setPaper(const PaperSettings &paper);
+    const dsp::DisplayFilter &filter() const { return mFilter; }
+    void setFilter(const dsp::DisplayFilter &filter);
+
+    /// Screen pixels per mm at 100% zoom: the screen's physical DPI times the user's calibration.
+    double pixelsPerMm() const { return mPixelsPerMm; }
+    void setPixelsPerMm(double pixelsPerMm);
+    double zoom() const { return mZoom; }
+    void setZoom(double zoom); ///< 1 = true scale, about the widget's centre
+    void zoomToFit();          ///< the whole sheet's width in the widget
+
+    bool caliperMode() const { return mCaliperMode; }
+    void setCaliperMode(bool on);
+    bool marchOut() const { return mMarchOut; }
+    void setMarchOut(bool on);
+    /// The caliper's read-out, when one is placed.
+    std::optional<CaliperReading> caliper() const;
+    void clearCaliper();
+
+    const Sheet &sheet() const { return mSheet; }
+    /// Where a point of a panel's trace (time in ms, value in µV) is in widget coordinates.
+    QPointF widgetPoint(int panel, double timeMs, double microvolts) const;
+    /// "II · 1234 ms · 512 µV" for the point under the cursor, empty outside the traces.
+    QString hoverText() const { return mHoverText; }
+
+    SheetContent content() const;
+
+Q_SIGNALS:
+    void hoverTextChanged(const QString &text);
+    void caliperChanged();
+    /// Paper settings changed from inside the view (single-lead view entered or left).
+    void paperChanged();
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    void leaveEvent(QEvent *event) override;
+
+private:
+    struct Caliper {
+        int panel = -1;
+        double t0Ms = 0, t1Ms = 0, v0 = 0, v1 = 0;
+    };
+    double scale() const { return mPixelsPerMm * mZoom; }
+    QPointF toMm(QPointF widget) const;
+    void relayout();
+    void zoomAbout(double factor, QPointF anchor);
+    void updateHover(QPointF pos);
+    void drawCaliper(QPainter &p) const;
+
+    Ecg mRecord;
+    Ecg mShown;
+    dsp::Intervals mIntervals;
+    PaperSettings mPaper;
+    dsp::DisplayFilter mFilter;
+    Sheet mSheet;
+    double mPixelsPerMm = 96.0 / 25.4;
+    double mZoom = 1.0;
+    QPointF mPan{8.0, 8.0}; ///< widget position of the sheet's corner
+    bool mCaliperMode = false;
+    bool mMarchOut = false;
+    std::optional<Caliper> mCaliper;
+    bool mDragging = false;
+    QPointF mDragStart;
+    QString mHoverText;
+};
+
+} // namespace ecgscope::ui

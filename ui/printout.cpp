@@ -1,0 +1,125 @@
+#include "ui/printout.h"
+
+#include <QFileInfo>
+#include <QImage>
+#include <QPagedPaintDevice>
+#include <QPainter>
+#include <QPdfWriter>
+
+#include <cmath>
+
+namespace ecgscope::ui {
+
+namespace {
+
+constexpr double kMarginMm = 8.0;
+constexpr double kHeaderMm = 24.0;
+constexpr double kLineMm = 4.2;
+
+/// The sheet's tiles on one page size: rows of the sheet that fit one page, times horizontal pieces.
+struct Tiling {
+    QRectF pageMm;   ///< printable area below the header
+    double tileWidthMm = 0, tileHeightMm = 0;
+    int across = 1, down = 1;
+};
+
+Tiling tiling(const Sheet &sheet, QPageSize::PageSizeId size)
+{
+    const QSizeF page = QPageSize(size).size(QPageSize::Millimeter).transposed(); // landscape
+    Tiling t;
+    t.pageMm = QRectF(kMarginMm, kMarginMm + kHeaderMm, page.width() - 2 * kMarginMm, page.height() - 2 * kMarginMm - kHeaderMm);
+    t.tileWidthMm = std::min(sheet.sizeMm.width(), t.pageMm.width());
+    t.across = int(std::ceil(sheet.sizeMm.width() / t.tileWidthMm - 1e-9));
+    if (sheet.sizeMm.height() <= t.pageMm.height() || sheet.panels.empty()) {
+        t.tileHeightMm = sheet.sizeMm.height();
+        return t;
+    }
+    // Whole rows per page; the sheet's own speed/gain line is left out, the page header has it.
+    const double pitch = sheet.panels.front().rectMm.height();
+    const double rows = sheet.panels.back().rectMm.bottom();
+    t.tileHeightMm = std::max(1, int(std::floor(t.pageMm.height() / pitch))) * pitch;
+    t.down = int(std::ceil(rows / t.tileHeightMm - 1e-9));
+    return t;
+}
+
+void paintPage(QPainter &p, const Printout &printout, const Tiling &t, int page, double dotsPerMm)
+{
+    const int across = page % t.across, down = page / t.across;
+    p.save();
+    p.scale(dotsPerMm, dotsPerMm);
+    QStringList lines = printout.headerLines;
+    lines << QStringLiteral("%1   ·   %2").arg(printout.content.paper->describe(), printout.content.filterText);
+    if (t.across * t.down > 1)
+        lines << QStringLiteral("page %1 of %2").arg(page + 1).arg(t.across * t.down);
+    p.setPen(Qt::black);
+    for (int i = 0; i < lines.size(); ++i)
+        drawTextMm(p, QPointF(kMarginMm, kMarginMm + 3.0 + i * kLineMm), lines[i], 3.0, dotsPerMm, i == 0);
+    const QPointF origin(across * t.tileWidthMm, down * t.tileHeightMm);
+    p.translate(t.pageMm.topLeft() - origin);
+    drawSheet(p, printout.content, dotsPerMm, QRectF(origin, QSizeF(t.tileWidthMm, t.tileHeightMm)));
+    p.restore();
+}
+
+} // namespace
+
+int Printout::pageCount(QPageSize::PageSizeId size) const
+{
+    const Tiling t = tiling(*content.sheet, size);
+    return t.across * t.down;
+}
+
+void Printout::paint(QPagedPaintDevice &device) const
+{
+    device.setPageOrientation(QPageLayout::Landscape);
+    device.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout::Millimeter);
+    const QPageSize::PageSizeId size = device.pageLayout().pageSize().id();
+    const Tiling t = tiling(*content.sheet, size);
+    QPainter p(&device);
+    const double dotsPerMm = device.logicalDpiX() / 25.4;
+    for (int page = 0; page < t.across * t.down; ++page) {
+        if (page > 0)
+            device.newPage();
+        paintPage(p, *this, t, page, dotsPerMm);
+    }
+}
+
+QImage Printout::renderPage(QPageSize::PageSizeId size, int dpi, int page) const
+{
+    const QSizeF mm = QPageSize(size).size(QPageSize::Millimeter).transposed();
+    const QSize pixels(int(std::lround(mm.width() / 25.4 * dpi)), int(std::lround(mm.height() / 25.4 * dpi)));
+    QImage image(pixels, QImage::Format_RGB32);
+    image.fill(Qt::white);
+    image.setDotsPerMeterX(int(std::lround(dpi / 0.0254)));
+    image.setDotsPerMeterY(int(std::lround(dpi / 0.0254)));
+    QPainter p(&image);
+    p.setRenderHint(QPainter::TextAntialiasing, true);
+    paintPage(p, *this, tiling(*content.sheet, size), page, dpi / 25.4);
+    return image;
+}
+
+QString exportPdf(const Printout &printout, const QString &path, QPageSize::PageSizeId size)
+{
+    QPdfWriter writer(path);
+    writer.setResolution(600);
+    writer.setPageSize(QPageSize(size));
+    writer.setTitle(QFileInfo(printout.content.ecg->sourcePath).fileName());
+    writer.setCreator(QStringLiteral("EcgScope"));
+    printout.paint(writer);
+    if (!QFileInfo(path).isFile() || QFileInfo(path).size() == 0)
+        return QStringLiteral("%1: cannot write the PDF").arg(path);
+    return {};
+}
+
+QString exportPng(const Printout &printout, const QString &path, QPageSize::PageSizeId size, int dpi)
+{
+    const int pages = printout.pageCount(size);
+    const QFileInfo info(path);
+    for (int page = 0; page < pages; ++page) {
+        const QString name = page == 0 ? path : QStringLiteral("%1/%2-%3.png").arg(info.path(), info.completeBaseName()).arg(page + 1);
+        if (!printout.renderPage(size, dpi, page).save(name, "PNG"))
+            return QStringLiteral("%1: cannot write the PNG image").arg(name);
+    }
+    return {};
+}
+
+} // namespace ecgscope::ui
