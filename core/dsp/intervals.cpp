@@ -251,26 +251,49 @@ Intervals measureIntervals(const Ecg &ecg)
         }
     }
 
-    // P wave: only in a regular rhythm, the largest wave 40-450 ms before the QRS and after the previous
-    // beat's T wave; a baseline the filter has shifted after a large T wave, or a P wave fused with the T
-    // wave, is allowed for by stopping where the magnitude stops falling below half the P peak.
-    if (m.rrSdMs < 0.15 * m.rrMeanMs) {
-        int pFrom = std::max(1, onset - samples(450.0));
-        if (m.tEndMs)
-            pFrom = std::max(pFrom, pre + samples(*m.tEndMs - rrMedianMs + 20.0));
-        const int pTo = onset - samples(40.0);
-        if (pFrom < pTo) {
-            const int pPeak = peakIn(pFrom, pTo);
-            const double pHeight = magnitude[size_t(pPeak)];
-            if (pHeight > 25.0) {
-                const int pOnset = walkToBaseline(magnitude, pPeak, -1, pHeight, std::max(8.0, 0.05 * pHeight), 0.5, step);
-                if (pOnset > 0) {
-                    m.pOnsetMs = ms(pOnset);
-                    m.prMs = *m.qrsOnsetMs - *m.pOnsetMs;
-                }
-            }
-        }
+    // P wave: the largest wave 40-450 ms before the QRS and after the previous beat's T wave, present only
+    // in a regular rhythm (between consecutive dominant beats) and in each dominant beat (their P segments
+    // correlate with the median beat's; fibrillation waves do not). A baseline the filter has shifted
+    // after a large T wave, or a P wave fused with the T wave, is allowed for by stopping where the
+    // magnitude stops falling.
+    std::vector<double> regularRr;
+    for (size_t i = 1; i < dominant.size(); ++i) {
+        const auto at = std::find(m.rPeaks.begin(), m.rPeaks.end(), dominant[i]);
+        if (at != m.rPeaks.begin() && *(at - 1) == dominant[i - 1])
+            regularRr.push_back(dominant[i] - dominant[i - 1]);
     }
+    if (regularRr.size() < 2)
+        return m;
+    const double regularMean = std::accumulate(regularRr.begin(), regularRr.end(), 0.0) / double(regularRr.size());
+    double regularSq = 0.0;
+    for (double v : regularRr)
+        regularSq += (v - regularMean) * (v - regularMean);
+    if (std::sqrt(regularSq / double(regularRr.size())) > 0.1 * regularMean)
+        return m;
+    int pFrom = std::max(1, onset - samples(450.0));
+    if (m.tEndMs)
+        pFrom = std::max(pFrom, pre + samples(*m.tEndMs - rrMedianMs + 20.0));
+    const int pTo = onset - samples(40.0);
+    if (pFrom >= pTo)
+        return m;
+    const int pPeak = peakIn(pFrom, pTo);
+    const double pHeight = magnitude[size_t(pPeak)];
+    const int pOnset = pHeight > 25.0 ? walkToBaseline(magnitude, pPeak, -1, pHeight, std::max(8.0, 0.05 * pHeight), 0.5, step) : -1;
+    if (pOnset <= 0)
+        return m;
+    std::vector<double> medianP, beatP, correlations;
+    for (const auto &b : beat)
+        medianP.insert(medianP.end(), b.begin() + pOnset, b.begin() + pTo);
+    for (int r : dominant) {
+        beatP.clear();
+        for (const auto &l : leads)
+            beatP.insert(beatP.end(), l.begin() + (r - pre + pOnset), l.begin() + (r - pre + pTo));
+        correlations.push_back(correlation(beatP, medianP));
+    }
+    if (median(correlations) < 0.6)
+        return m;
+    m.pOnsetMs = ms(pOnset);
+    m.prMs = *m.qrsOnsetMs - *m.pOnsetMs;
     return m;
 }
 

@@ -27,9 +27,10 @@ struct Intervals {
 /// whose QRS differs from the majority are left out) on 0.5-40 Hz filtered leads, and delineates it on
 /// the spatial magnitude of the independent leads (I, II, V1-V6) above the isoelectric PR level:
 /// QRS onset and offset where the magnitude leaves and returns to baseline (2% of its QRS peak, at least
-/// 20 µV; the offset also where the complex stops moving, for ST elevation), P onset likewise (5%) for the
-/// largest wave 40-450 ms before the QRS in a regular rhythm, T end by the tangent method (steepest
-/// descent after the T peak, extended to the baseline). A measurement is left empty when it cannot be found.
+/// 20 µV, passed slowly; or where the leads stop moving, as with ST elevation), T end where the magnitude
+/// after the T peak falls to 5% of it or stops falling, P onset likewise for the largest wave 40-450 ms
+/// before the QRS, when the dominant beats are regular and each has that wave (no PR in fibrillation;
+/// flutter waves tied to the QRS can pass for P waves). A measurement is left empty when it cannot be found.
 Intervals measureIntervals(const Ecg &ecg);
 
 } // namespace ecgscope::dsp
