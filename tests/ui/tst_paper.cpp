@@ -4,6 +4,7 @@
 
 #include <QFile>
 #include <QImage>
+#include <QPrinter>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -252,6 +253,17 @@ private Q_SLOTS:
         ui::Printout printout{{&ecg, &paper, &sheet, QString(), nullptr}, {}};
         // 12 rows of 28 mm do not fit below the header on 210 mm; 6 rows a page.
         QCOMPARE(printout.pageCount(QPageSize::A4), 2);
+        // Printing goes through the same pages (a PDF printer stands in for a real one).
+        QTemporaryDir printed;
+        QPrinter printer(QPrinter::HighResolution);
+        printer.setOutputFormat(QPrinter::PdfFormat);
+        printer.setOutputFileName(printed.filePath(QStringLiteral("printed.pdf")));
+        printer.setPageSize(QPageSize(QPageSize::A4));
+        printout.paint(printer);
+        QFile f(printed.filePath(QStringLiteral("printed.pdf")));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray bytes = f.readAll();
+        QCOMPARE(bytes.count("/Type /Page\n") + bytes.count("/Type /Page\r"), 2);
         paper.mmPerSecond = 50.0; // 500 mm of trace: two pages across as well
         const ui::Sheet wide = ui::layoutSheet(ecg, paper);
         printout.content.sheet = &wide;
