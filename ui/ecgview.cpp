@@ -26,10 +26,17 @@ void EcgView::setRecord(const Ecg &ecg, const dsp::Intervals &intervals)
 {
     mRecord = ecg;
     mIntervals = intervals;
+    mSaliency.clear();
     mShown = dsp::filtered(mRecord, mFilter);
     mCaliper.reset();
     mPaper.singleLead.clear();
     relayout();
+}
+
+void EcgView::setSaliency(std::vector<float> saliency)
+{
+    mSaliency = std::move(saliency);
+    update();
 }
 
 void EcgView::setPaper(const PaperSettings &paper)
@@ -120,6 +127,7 @@ SheetContent EcgView::content() const
     c.sheet = &mSheet;
     c.filterText = mFilter.describe();
     c.intervals = &mIntervals;
+    c.saliency = &mSaliency;
     return c;
 }
 

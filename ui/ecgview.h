@@ -20,6 +20,9 @@ public:
     void setRecord(const Ecg &ecg, const dsp::Intervals &intervals);
     const Ecg &shownRecord() const { return mShown; } ///< the record as drawn (filtered)
     const dsp::Intervals &intervals() const { return mIntervals; }
+    /// The model's saliency over time (0-1 every 10 ms), drawn as a band under the leads; empty: none.
+    void setSaliency(std::vector<float> saliency);
+    const std::vector<float> &saliency() const { return mSaliency; }
 
     const PaperSettings &paper() const { return mPaper; }
     void setPaper(const PaperSettings &paper);
@@ -80,6 +83,7 @@ private:
     Ecg mRecord;
     Ecg mShown;
     dsp::Intervals mIntervals;
+    std::vector<float> mSaliency;
     PaperSettings mPaper;
     dsp::DisplayFilter mFilter;
     Sheet mSheet;

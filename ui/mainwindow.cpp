@@ -1,9 +1,12 @@
 #include "ui/mainwindow.h"
 
+#include "core/dataset/classes.h"
 #include "core/io/reader.h"
 #include "core/paths.h"
 #include "ui/ecgview.h"
 #include "ui/printout.h"
+#include "ui/reviewpanel.h"
+#include "ui/worklistmodel.h"
 
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -11,12 +14,14 @@
 #include <QApplication>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -27,6 +32,7 @@
 #include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
+#include <QUndoStack>
 #include <QVBoxLayout>
 
 #include <functional>
@@ -58,7 +64,7 @@ void addChoices(QMenu *menu, const std::vector<std::pair<QString, T>> &choices, 
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), mView(new EcgView(this)), mHeader(new QLabel(this)), mClassification(new QLabel(this)),
-      mHover(new QLabel(this)), mCaliper(new QLabel(this))
+      mHover(new QLabel(this)), mCaliper(new QLabel(this)), mReview(nullptr)
 {
     setWindowTitle(tr("EcgScope"));
     setAcceptDrops(true);
@@ -78,15 +84,119 @@ MainWindow::MainWindow(QWidget *parent)
         mCaliper->setText(reading ? reading->text() : QString());
     });
     mPageSize = QPageSize::PageSizeId(QSettings().value(kPageSizeKey, int(QPageSize::A4)).toInt());
-    buildMenus();
-    resize(1280, 900);
-    applyScreenScale();
-    connect(&mWatcher, &QFutureWatcher<Result<ml::Prediction>>::finished, this, &MainWindow::showClassification);
     auto loaded = ml::Classifier::load(dataDir() + QStringLiteral("/models/default"));
     if (loaded)
         mClassifier = loaded.value();
     else
         mClassifierError = loaded.error();
+    mReview = new ReviewPanel(mClassifier, this);
+    auto *dock = new QDockWidget(tr("Worklist"), this);
+    dock->setObjectName(QStringLiteral("worklist"));
+    dock->setWidget(mReview);
+    addDockWidget(Qt::RightDockWidgetArea, dock);
+    dock->hide(); // shown when a study database is opened
+    connect(mReview, &ReviewPanel::recordSelected, this, [this](qint64, const QString &path) { openFile(path); });
+    connect(mReview, &ReviewPanel::errorOccurred, this, [this](const QString &message) { statusBar()->showMessage(message, 10000); });
+    buildMenus();
+    buildReviewMenu();
+    resize(1280, 900);
+    applyScreenScale();
+    connect(&mWatcher, &QFutureWatcher<Result<Classified>>::finished, this, &MainWindow::showClassification);
+}
+
+void MainWindow::buildReviewMenu()
+{
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *undo = mReview->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction *redo = mReview->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
+
+    QMenu *review = menuBar()->addMenu(tr("&Review"));
+    const auto showDock = [this] {
+        if (auto *dock = qobject_cast<QDockWidget *>(mReview->parentWidget()))
+            dock->show();
+    };
+    review->addAction(tr("&Open Study Database..."), this, [this, showDock] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Open or create a study database"), QString(), tr("Study database (*.ecgdb *.sqlite *.db)"),
+                                                          nullptr, QFileDialog::DontConfirmOverwrite);
+        if (path.isEmpty())
+            return;
+        const QString error = mReview->openDatabase(path);
+        if (!error.isEmpty())
+            QMessageBox::warning(this, tr("Cannot open the study database"), error);
+        else
+            showDock();
+    });
+    const auto import = [this](const QStringList &paths) {
+        if (paths.isEmpty())
+            return;
+        const auto report = mReview->importPaths(paths);
+        if (!report) {
+            QMessageBox::warning(this, tr("Import failed"), report.error());
+            return;
+        }
+        QString text = tr("%1 records added, %2 already present, %3 files could not be read.")
+                           .arg(report->added)
+                           .arg(report->duplicates)
+                           .arg(report->failures.size());
+        if (!report->failures.isEmpty())
+            text += QStringLiteral("\n\n") + report->failures.join(QLatin1Char('\n'));
+        QMessageBox::information(this, tr("Import"), text);
+    };
+    review->addAction(tr("Import &Files..."), this, [this, import] { import(QFileDialog::getOpenFileNames(this, tr("Import ECG files"), QString(), io::openFileFilter())); });
+    review->addAction(tr("Import F&older..."), this, [this, import] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Import a folder (recursively)"));
+        if (!dir.isEmpty())
+            import({dir});
+    });
+    review->addAction(tr("&Classify Worklist"), mReview, &ReviewPanel::classifyAll);
+    review->addAction(tr("Cancel Classification"), mReview, &ReviewPanel::cancelClassification);
+    review->addSeparator();
+    review->addAction(tr("&Confirm"), QKeySequence(Qt::CTRL | Qt::Key_Return), mReview, &ReviewPanel::confirm);
+    review->addAction(tr("&Reject"), QKeySequence(Qt::CTRL | Qt::Key_Backspace), mReview, &ReviewPanel::reject);
+    QMenu *relabel = review->addMenu(tr("Re&label Selection As"));
+    for (int c = 0; c <= dataset::kTargetClassCount; ++c)
+        relabel->addAction(QStringLiteral("&%1 %2").arg(c + 1).arg(dataset::className(c)), QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + c)), mReview,
+                           [this, c] { mReview->relabelSelection(c); });
+    review->addAction(tr("&Next Unreviewed Flagged"), QKeySequence(Qt::Key_F3), mReview, &ReviewPanel::nextUnreviewedFlagged);
+    review->addAction(tr("Flag &Thresholds..."), this, [this] {
+        if (!mReview->database())
+            return;
+        for (int c = 0; c < dataset::kTargetClassCount; ++c) {
+            bool ok = false;
+            const double t = QInputDialog::getDouble(this, tr("Flag threshold"), tr("Flag %1 at probability ≥").arg(dataset::className(c)),
+                                                     mReview->database()->threshold(c), 0.0, 1.0, 2, &ok);
+            if (!ok)
+                return;
+            mReview->database()->setThreshold(c, t);
+        }
+        mReview->model()->reload();
+    });
+    review->addSeparator();
+    review->addAction(tr("Export &Labels (CSV)..."), this, [this] {
+        if (!mReview->database())
+            return;
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export labels and reviews"), QStringLiteral("labels.csv"), tr("CSV (*.csv)"));
+        if (path.isEmpty())
+            return;
+        if (Status s = mReview->database()->exportLabelsCsv(path, mClassifier ? mClassifier->modelId() : QString()); !s)
+            QMessageBox::warning(this, tr("Export failed"), s.error());
+    });
+    review->addAction(tr("Export &Training Set..."), this, [this] {
+        if (!mReview->database())
+            return;
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Export a training set into"));
+        if (dir.isEmpty())
+            return;
+        const bool deidentify = QMessageBox::question(this, tr("Training set"), tr("De-identify (drop names, hash patient IDs)?")) == QMessageBox::Yes;
+        if (Status s = mReview->database()->exportTrainingSet(dir, deidentify); !s)
+            QMessageBox::warning(this, tr("Export failed"), s.error());
+        else
+            statusBar()->showMessage(tr("Wrote %1/manifest.csv (ecgscope-cli train --manifest takes it)").arg(dir), 10000);
+    });
 }
 
 void MainWindow::buildMenus()
@@ -253,20 +363,28 @@ void MainWindow::classifyInBackground()
     }
     mClassification->setText(tr("Classifying..."));
     // The record is copied into the task: the GUI may open another file meanwhile.
-    mWatcher.setFuture(QtConcurrent::run([classifier = mClassifier, ecg = mEcg] { return classifier->classify(ecg); }));
+    mWatcher.setFuture(QtConcurrent::run([classifier = mClassifier, ecg = mEcg]() -> Result<Classified> {
+        auto prediction = classifier->classify(ecg);
+        if (!prediction)
+            return Result<Classified>::failure(prediction.error());
+        auto saliency = classifier->saliency(ecg, prediction->topClass);
+        return Classified{std::move(prediction).value(), saliency ? std::move(saliency).value() : std::vector<float>{}};
+    }));
 }
 
 void MainWindow::showClassification()
 {
-    const Result<ml::Prediction> r = mWatcher.result();
-    if (!r) {
-        mClassification->setText(tr("No classification: %1").arg(r.error()));
+    const Result<Classified> outcome = mWatcher.result();
+    if (!outcome) {
+        mClassification->setText(tr("No classification: %1").arg(outcome.error()));
     } else {
+        const ml::Prediction *r = &outcome->prediction;
+        mView->setSaliency(outcome->saliency);
         const QStringList names = mClassifier->classNames();
         QStringList probabilities;
         for (int c = 0; c < names.size(); ++c)
             probabilities << QStringLiteral("%1 %2").arg(names[c]).arg(double(r->probabilities[size_t(c)]), 0, 'f', 2);
-        mClassification->setText(tr("Model: <b>%1</b> (%2)  ·  %3  ·  %4 — a research aid, not a diagnosis")
+        mClassification->setText(tr("Model: <b>%1</b> (%2)  ·  %3  ·  %4 — a research aid, not a diagnosis; the red band under the leads shows what drove it")
                                      .arg(names[r->topClass])
                                      .arg(double(r->probabilities[size_t(r->topClass)]), 0, 'f', 2)
                                      .arg(probabilities.join(QStringLiteral(", ")), mClassifier->modelId()));

@@ -16,6 +16,7 @@ class QMenu;
 namespace ecgscope::ui {
 
 class EcgView;
+class ReviewPanel;
 
 /// The application window: the record's header (patient, acquisition, EcgScope's own measurements, the
 /// device's interpretation, the model's classification) over the 12-lead view on ECG paper. Files open
@@ -37,6 +38,7 @@ public:
     QStringList headerLines() const;
     const dsp::Intervals &intervals() const { return mIntervals; }
     EcgView *view() const { return mView; }
+    ReviewPanel *reviewPanel() const { return mReview; }
     QStringList recentFiles() const;
 
     /// Writes the sheet at true scale: .pdf (all pages) or .png (300 dpi), on the chosen paper size.
@@ -54,7 +56,12 @@ protected:
     void dropEvent(QDropEvent *event) override;
 
 private:
+    struct Classified {
+        ml::Prediction prediction;
+        std::vector<float> saliency; ///< of the top class
+    };
     void buildMenus();
+    void buildReviewMenu();
     void openFromDialog();
     void showEcg();
     void updateHeader();
@@ -79,7 +86,8 @@ private:
     QPageSize::PageSizeId mPageSize = QPageSize::A4;
     std::shared_ptr<ml::Classifier> mClassifier; ///< the bundled model, loaded once
     QString mClassifierError;
-    QFutureWatcher<Result<ml::Prediction>> mWatcher;
+    QFutureWatcher<Result<Classified>> mWatcher;
+    ReviewPanel *mReview;
 };
 
 } // namespace ecgscope::ui

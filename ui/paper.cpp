@@ -11,7 +11,7 @@ namespace ecgscope::ui {
 namespace {
 
 constexpr double kCalibrationMs = 200.0; // the 1 mV pulse is 200 ms wide (5 mm at 25 mm/s)
-constexpr double kFooterMm = 9.0;
+constexpr double kFooterMm = 13.0; // the saliency band and the speed/gain/filter line
 
 const QColor kMinorGrid(0xf6, 0xc9, 0xc9);
 const QColor kMajorGrid(0xe3, 0x8a, 0x8a);
@@ -112,6 +112,28 @@ void drawMarks(QPainter &p, const Panel &panel, const dsp::Intervals &intervals,
                 p.drawLine(QPointF(panel.xMm(t + *f), panel.rectMm.bottom() - 3.0), QPointF(panel.xMm(t + *f), panel.rectMm.bottom() - 1.0));
     }
     p.setBrush(Qt::NoBrush);
+}
+
+/// The model's saliency as a heat band along time: white (no influence) to dark red (most).
+void drawSaliency(QPainter &p, const Sheet &sheet, const std::vector<float> &saliency, double stepMs, double mmPerSecond, double devicePixelsPerMm)
+{
+    const QRectF band = sheet.saliencyMm;
+    const double mmPerStep = stepMs / 1000.0 * mmPerSecond;
+    const int stride = std::max(1, int(1.0 / (mmPerStep * devicePixelsPerMm))); // about one value per device pixel
+    for (size_t i = 0; i < saliency.size(); i += size_t(stride)) {
+        const double x = band.left() + double(i) * mmPerStep;
+        if (x >= band.right())
+            break;
+        float v = 0.0f;
+        for (size_t k = i; k < std::min(saliency.size(), i + size_t(stride)); ++k)
+            v = std::max(v, saliency[k]);
+        const int shade = int(std::lround(255.0 * (1.0 - std::clamp(double(v), 0.0, 1.0))));
+        p.fillRect(QRectF(x, band.top(), mmPerStep * stride, band.height()), QColor(180 + shade * 75 / 255, shade, shade));
+    }
+    p.setPen(QPen(kTrace, 0.15));
+    p.setBrush(Qt::NoBrush);
+    p.drawRect(band);
+    drawTextMm(p, QPointF(0.5, band.bottom()), QStringLiteral("model"), 2.2, devicePixelsPerMm);
 }
 
 void drawCalibrationPulse(QPainter &p, double baselineMm, double gainMmPerMv, double mmPerSecond)
@@ -251,7 +273,8 @@ Sheet layoutSheet(const Ecg &ecg, const PaperSettings &paper)
             sheet.panels.push_back(panel);
         }
     }
-    sheet.footerMm = double(rows.size()) * pitch + 6.0;
+    sheet.saliencyMm = QRectF(sheet.traceLeftMm, double(rows.size()) * pitch + 1.0, traceWidth, 3.0);
+    sheet.footerMm = double(rows.size()) * pitch + 10.0;
     sheet.sizeMm = QSizeF(sheet.traceLeftMm + traceWidth + 3.0, double(rows.size()) * pitch + kFooterMm);
     return sheet;
 }
@@ -299,6 +322,8 @@ void drawSheet(QPainter &p, const SheetContent &content, double devicePixelsPerM
         if (content.intervals && panel.rhythmStrip)
             drawMarks(p, panel, *content.intervals, content.ecg->sampleRateHz);
     }
+    if (content.saliency && !content.saliency->empty())
+        drawSaliency(p, sheet, *content.saliency, content.saliencyStepMs, paper.mmPerSecond, devicePixelsPerMm);
     p.setPen(kTrace);
     drawTextMm(p, QPointF(sheet.traceLeftMm, sheet.footerMm),
              QStringLiteral("%1   ·   %2").arg(paper.describe(), content.filterText), 3.0, devicePixelsPerMm);

@@ -62,6 +62,7 @@ struct Sheet {
     std::vector<double> rowBaselinesMm;
     std::vector<double> rowGainsMmPerMv; ///< the calibration pulse's height per row
     double traceLeftMm = 0.0;            ///< where time 0 is; the calibration pulses are left of it
+    QRectF saliencyMm;                   ///< the band under the rows where the model's saliency is drawn
     double footerMm = 0.0;               ///< baseline of the printed speed/gain/filter line
 
     /// The panel containing a point, or -1.
@@ -86,6 +87,8 @@ struct SheetContent {
     const Sheet *sheet = nullptr;
     QString filterText;             ///< printed with speed and gain
     const dsp::Intervals *intervals = nullptr; ///< beats and fiducials to mark, may be null
+    const std::vector<float> *saliency = nullptr; ///< 0-1 every `saliencyStepMs` from the record's start, may be null
+    double saliencyStepMs = 10.0;
 };
 
 /// Text whose height is given in mm on a painter whose coordinates are mm; drawn in device coordinates so

@@ -12,14 +12,15 @@ namespace ecgscope::ui {
 
 namespace {
 
-constexpr double kMarginMm = 8.0;
-constexpr double kHeaderMm = 24.0;
+constexpr double kMarginMm = 7.0;
+constexpr double kHeaderMm = 22.0;
 constexpr double kLineMm = 4.2;
 
 /// The sheet's tiles on one page size: rows of the sheet that fit one page, times horizontal pieces.
 struct Tiling {
     QRectF pageMm;   ///< printable area below the header
     double tileWidthMm = 0, tileHeightMm = 0;
+    double contentHeightMm = 0; ///< rows and saliency band
     int across = 1, down = 1;
 };
 
@@ -30,11 +31,13 @@ Tiling tiling(const Sheet &sheet, QPageSize::PageSizeId size)
     t.pageMm = QRectF(kMarginMm, kMarginMm + kHeaderMm, page.width() - 2 * kMarginMm, page.height() - 2 * kMarginMm - kHeaderMm);
     t.tileWidthMm = std::min(sheet.sizeMm.width(), t.pageMm.width());
     t.across = int(std::ceil(sheet.sizeMm.width() / t.tileWidthMm - 1e-9));
-    if (sheet.sizeMm.height() <= t.pageMm.height() || sheet.panels.empty()) {
-        t.tileHeightMm = sheet.sizeMm.height();
+    // The sheet's own speed/gain line is left out: every page's header has it.
+    t.contentHeightMm = sheet.saliencyMm.bottom() + 0.5;
+    if (t.contentHeightMm <= t.pageMm.height() || sheet.panels.empty()) {
+        t.tileHeightMm = t.contentHeightMm;
         return t;
     }
-    // Whole rows per page; the sheet's own speed/gain line is left out, the page header has it.
+    // Whole rows per page; the band goes with the last rows.
     const double pitch = sheet.panels.front().rectMm.height();
     const double rows = sheet.panels.back().rectMm.bottom();
     t.tileHeightMm = std::max(1, int(std::floor(t.pageMm.height() / pitch))) * pitch;
@@ -56,7 +59,8 @@ void paintPage(QPainter &p, const Printout &printout, const Tiling &t, int page,
         drawTextMm(p, QPointF(kMarginMm, kMarginMm + 3.0 + i * kLineMm), lines[i], 3.0, dotsPerMm, i == 0);
     const QPointF origin(across * t.tileWidthMm, down * t.tileHeightMm);
     p.translate(t.pageMm.topLeft() - origin);
-    drawSheet(p, printout.content, dotsPerMm, QRectF(origin, QSizeF(t.tileWidthMm, t.tileHeightMm)));
+    const double height = down == t.down - 1 ? std::min(t.pageMm.height(), t.contentHeightMm - origin.y()) : t.tileHeightMm;
+    drawSheet(p, printout.content, dotsPerMm, QRectF(origin, QSizeF(t.tileWidthMm, height)));
     p.restore();
 }
 

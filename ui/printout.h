@@ -15,7 +15,7 @@ struct Printout {
     SheetContent content;
     QStringList headerLines;
 
-    /// Pages needed on a landscape page of this size (8 mm margins).
+    /// Pages needed on a landscape page of this size (7 mm margins).
     int pageCount(QPageSize::PageSizeId size) const;
     /// Paints every page on a printer or PDF writer (its page layout is set to landscape here).
     void paint(QPagedPaintDevice &device) const;

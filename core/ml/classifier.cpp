@@ -206,6 +206,46 @@ Result<Prediction> Classifier::classify(const Ecg &ecg) const
     return p;
 }
 
+Result<std::vector<float>> Classifier::saliency(const Ecg &ecg, int cls) const
+{
+    auto prepared = prepare(ecg, d->contract);
+    if (!prepared)
+        return Result<std::vector<float>>::failure(prepared.error());
+    const LoadedStage &first = d->stages.front();
+    int output = -1;
+    for (size_t o = 0; o < first.members.size(); ++o)
+        if (first.members[o] == cls)
+            output = int(o);
+    for (size_t g = 0; g < first.groups.size(); ++g)
+        if (std::find(first.groups[g].begin(), first.groups[g].end(), cls) != first.groups[g].end())
+            output = int(g);
+    if (output < 0)
+        return Result<std::vector<float>>::failure(QStringLiteral("%1: the model has no class %2").arg(d->modelId).arg(cls));
+    auto [x, f] = windowsTensors(prepared.value(), d->contract);
+    x.requires_grad_(true);
+    // autograd::grad, not backward(): nothing accumulates in the shared weights' .grad, so concurrent
+    // calls stay independent.
+    const torch::Tensor gradient = torch::autograd::grad({first.net->forward(x, f).select(1, output).sum()}, {x})[0];
+    // |gradient x input| per sample, summed over leads, smoothed with a 50 ms moving average.
+    const double msPerSample = 1000.0 / d->contract.sampleRateHz;
+    const int smooth = std::max(1, int(std::lround(50.0 / msPerSample)));
+    const torch::Tensor relevance = torch::avg_pool1d((gradient * x).abs().sum(1, true).detach(), smooth, 1, smooth / 2, false, false).squeeze(1);
+    const int64_t perWindow = relevance.size(1);
+    const size_t length = size_t(std::ceil(ecg.durationMs() / msPerSample));
+    std::vector<float> out(length, 0.0f);
+    for (size_t w = 0; w < prepared->windows.size(); ++w) {
+        const long start = std::lround(prepared->windows[w].startMs / msPerSample);
+        const auto row = relevance[int64_t(w)].contiguous();
+        for (int64_t i = 0; i < perWindow && size_t(start + i) < length; ++i)
+            out[size_t(start + i)] = std::max(out[size_t(start + i)], row[i].item<float>());
+    }
+    const float top = *std::max_element(out.begin(), out.end());
+    if (top > 0)
+        for (float &v : out)
+            v /= top;
+    return out;
+}
+
 Result<Evaluation> Classifier::evaluate(const dataset::Manifest &manifest, const QString &split, Progress *progress) const
 {
     const auto entries = manifest.inSplit(split);

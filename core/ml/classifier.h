@@ -31,6 +31,10 @@ public:
     ~Classifier();
 
     Result<Prediction> classify(const Ecg &ecg) const;
+    /// Which parts of the record drove the score of class `cls`: |gradient x input| of the first stage's
+    /// output for that class (or its group), summed over leads, smoothed over 50 ms, the maximum over
+    /// overlapping windows, normalised to a maximum of 1. One value per 10 ms from the record's start.
+    Result<std::vector<float>> saliency(const Ecg &ecg, int cls) const;
     /// Classifies the records of a manifest (a split, or all with "") and compares with their labels.
     Result<Evaluation> evaluate(const dataset::Manifest &manifest, const QString &split, Progress *progress = nullptr) const;
 

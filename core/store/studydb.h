@@ -1,0 +1,125 @@
+#pragma once
+
+#include "core/progress.h"
+#include "core/record/ecg.h"
+#include "core/result.h"
+
+#include <QDateTime>
+#include <QSqlDatabase>
+#include <QStringList>
+
+#include <optional>
+#include <vector>
+
+namespace ecgscope::store {
+
+enum class ReviewStatus { Unreviewed, Confirmed, Rejected, Relabeled };
+QString toString(ReviewStatus status);
+std::optional<ReviewStatus> reviewStatusFromString(const QString &text);
+
+/// What a reviewer can change on a record: its review and its current label (class index 0-6).
+struct ReviewState {
+    ReviewStatus status = ReviewStatus::Unreviewed;
+    QString reviewer;
+    QString comment;
+    std::optional<int> label;
+    QString labelOrigin; ///< "dataset", "model" or "user"
+    QString labelAuthor; ///< who set the label: the importer, "model:<id>", or the user's name
+
+    bool operator==(const ReviewState &o) const;
+};
+
+/// One row of the worklist: a record, the latest prediction of the model asked for, its label and review.
+struct WorklistRow {
+    qint64 id = 0;
+    QString path, format, patientId, patientName;
+    QDateTime acquired;
+    QString modelId;                  ///< empty when the record has no prediction of that model
+    std::vector<float> probabilities; ///< per class
+    int modelClass = -1;
+    double modelProbability = 0.0;
+    ReviewState state;
+};
+
+/// One line of the append-only audit trail.
+struct AuditEntry {
+    QDateTime at;
+    QString who, field, oldValue, newValue, reason;
+    qint64 record = 0;
+};
+
+/// What an import did.
+struct ImportReport {
+    int added = 0;
+    int duplicates = 0;   ///< same waveform as a record already in the database
+    QStringList failures; ///< "file: reason", for files that could not be read
+};
+
+/// The study database: one SQLite file (WAL mode, schema versioned by PRAGMA user_version with
+/// migrations) holding records, predictions per model, current labels, reviews, an append-only audit
+/// table and settings. Every edit is one transaction that also writes its audit rows, so a killed
+/// process loses no committed edit. A database written by a newer schema is refused, never touched.
+/// One StudyDatabase per thread (it owns its own connection).
+class StudyDatabase {
+public:
+    static constexpr int kSchemaVersion = 1;
+
+    ~StudyDatabase();
+    StudyDatabase(const StudyDatabase &) = delete;
+    StudyDatabase &operator=(const StudyDatabase &) = delete;
+
+    /// Opens or creates the database at path, migrating an older schema.
+    static Result<std::unique_ptr<StudyDatabase>> open(const QString &path);
+    QString path() const { return mPath; }
+
+    /// Imports files and folders (recursively, every readable format; WFDB by its .hea). Records whose
+    /// waveform is already present are skipped; the labels a record carries become its label (origin
+    /// "dataset"). Each record is one transaction.
+    Result<ImportReport> importPaths(const QStringList &paths, Progress *progress = nullptr);
+
+    /// The worklist with each record's latest prediction by `modelId`.
+    Result<std::vector<WorklistRow>> worklist(const QString &modelId) const;
+    Result<WorklistRow> row(qint64 record, const QString &modelId) const;
+
+    /// Stores a prediction (replacing the same model's earlier one). A record without a label gets the
+    /// model's class as its label (origin "model"), audited like any edit.
+    Status setPrediction(qint64 record, const QString &modelId, const std::vector<float> &probabilities);
+
+    /// Sets the review state of several records in one transaction (one record or a bulk relabel; undo
+    /// and redo pass the earlier states back). Writes an audit row for every field that changes.
+    Status setStates(const std::vector<std::pair<qint64, ReviewState>> &states, const QString &who, const QString &reason);
+    Result<ReviewState> state(qint64 record) const;
+
+    /// The audit trail of a record ("" field = all), oldest first; record 0 = every record.
+    Result<std::vector<AuditEntry>> history(qint64 record) const;
+
+    /// Per-class probability above which a model's class flags a record (default 0.5).
+    double threshold(int cls) const;
+    Status setThreshold(int cls, double probability);
+    /// Flagged: the model's class is one of the six and its probability reaches that class's threshold.
+    bool isFlagged(const WorklistRow &row) const;
+
+    /// CSV of every record's label and review (record, path, patient, label, origin, author, review,
+    /// reviewer, comment, model, model class, probability).
+    Status exportLabelsCsv(const QString &path, const QString &modelId) const;
+    /// A training set the `train` command takes as it is: labelled records as WFDB files in `folder`
+    /// plus `manifest.csv` with patient-wise splits (seed 1); with deidentify, patient names are dropped
+    /// and patient IDs replaced by a hash.
+    Status exportTrainingSet(const QString &folder, bool deidentify, Progress *progress = nullptr) const;
+
+private:
+    explicit StudyDatabase(QString connection, QString path);
+    Status migrate();
+    /// The label and review rows and their audit rows, inside the caller's transaction.
+    Status writeState(qint64 record, const ReviewState &before, const ReviewState &next, const QString &who, const QString &reason);
+    Status writeAudit(qint64 record, const QString &who, const QString &field, const QString &oldValue, const QString &newValue, const QString &reason);
+
+    QString mConnection;
+    QString mPath;
+    QSqlDatabase mDb;
+};
+
+/// SHA-256 of the waveform (rate, lead names, samples): identical recordings in different files match.
+QString waveformHash(const Ecg &ecg);
+
+} // namespace ecgscope::store

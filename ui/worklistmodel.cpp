@@ -1,0 +1,147 @@
+#include "ui/worklistmodel.h"
+
+#include "core/dataset/classes.h"
+
+#include <QFileInfo>
+
+namespace ecgscope::ui {
+
+WorklistModel::WorklistModel(QObject *parent) : QAbstractTableModel(parent) {}
+
+void WorklistModel::setDatabase(store::StudyDatabase *db, const QString &modelId)
+{
+    mDb = db;
+    mModelId = modelId;
+    reload();
+}
+
+QString WorklistModel::reload()
+{
+    beginResetModel();
+    QString error;
+    if (!mDb) {
+        mRows.clear();
+    } else if (auto rows = mDb->worklist(mModelId)) {
+        mRows = std::move(rows).value();
+    } else {
+        error = rows.error();
+    }
+    endResetModel();
+    return error;
+}
+
+void WorklistModel::refresh(qint64 record)
+{
+    for (size_t i = 0; i < mRows.size(); ++i)
+        if (mRows[i].id == record) {
+            if (auto r = mDb->row(record, mModelId)) {
+                mRows[i] = std::move(r).value();
+                Q_EMIT dataChanged(index(int(i), 0), index(int(i), ColumnCount - 1));
+            }
+            return;
+        }
+}
+
+const store::WorklistRow *WorklistModel::rowOf(qint64 record) const
+{
+    for (const auto &r : mRows)
+        if (r.id == record)
+            return &r;
+    return nullptr;
+}
+
+int WorklistModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(mRows.size());
+}
+
+int WorklistModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant WorklistModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= int(mRows.size()))
+        return {};
+    const store::WorklistRow &r = mRows[size_t(index.row())];
+    const bool flagged = mDb && mDb->isFlagged(r);
+    if (role == kIdRole)
+        return r.id;
+    if (role == kFlaggedRole)
+        return flagged;
+    if (role == Qt::ToolTipRole && index.column() == File)
+        return r.path;
+    if (role == kSortRole) {
+        switch (index.column()) {
+        case Acquired: return r.acquired;
+        case Probability: return r.modelClass >= 0 ? r.modelProbability : -1.0;
+        case ModelClass: return r.modelClass;
+        case Flag: return flagged;
+        case Label: return r.state.label.value_or(-1);
+        default: return data(index, Qt::DisplayRole);
+        }
+    }
+    if (role != Qt::DisplayRole)
+        return {};
+    switch (index.column()) {
+    case Patient: return r.patientName.isEmpty() ? r.patientId : QStringLiteral("%1 (%2)").arg(r.patientName, r.patientId);
+    case Acquired: return r.acquired.isValid() ? r.acquired.toString(Qt::ISODate) : QString();
+    case File: return QFileInfo(r.path).fileName();
+    case ModelClass: return r.modelClass >= 0 ? dataset::className(r.modelClass) : QString();
+    case Probability: return r.modelClass >= 0 ? QString::number(r.modelProbability, 'f', 2) : QString();
+    case Flag: return flagged ? tr("flagged") : QString();
+    case Review: return store::toString(r.state.status);
+    case Label: return r.state.label ? QStringLiteral("%1 (%2)").arg(dataset::className(*r.state.label), r.state.labelOrigin) : QString();
+    default: return {};
+    }
+}
+
+QVariant WorklistModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    static const QStringList names{tr("Patient"), tr("Acquired"), tr("File"), tr("Model"), tr("P"), tr("Flag"), tr("Review"), tr("Label")};
+    return names.value(section);
+}
+
+void WorklistFilter::setModelClass(int cls)
+{
+    mClass = cls;
+    invalidateFilter();
+}
+
+void WorklistFilter::setStatus(std::optional<store::ReviewStatus> status)
+{
+    mStatus = status;
+    invalidateFilter();
+}
+
+void WorklistFilter::setMinimumProbability(double p)
+{
+    mMinimum = p;
+    invalidateFilter();
+}
+
+void WorklistFilter::setFlaggedOnly(bool on)
+{
+    mFlaggedOnly = on;
+    invalidateFilter();
+}
+
+bool WorklistFilter::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+{
+    const auto *model = qobject_cast<const WorklistModel *>(sourceModel());
+    if (!model || sourceParent.isValid() || sourceRow >= int(model->rows().size()))
+        return false;
+    const store::WorklistRow &r = model->rows()[size_t(sourceRow)];
+    if (mClass >= 0 && r.modelClass != mClass)
+        return false;
+    if (mStatus && r.state.status != *mStatus)
+        return false;
+    if (mMinimum > 0.0 && (r.modelClass < 0 || r.modelProbability < mMinimum))
+        return false;
+    return !mFlaggedOnly || model->index(sourceRow, 0).data(WorklistModel::kFlaggedRole).toBool();
+}
+
+} // namespace ecgscope::ui

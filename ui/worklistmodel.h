@@ -1,0 +1,62 @@
+#pragma once
+
+#include "core/store/studydb.h"
+
+#include <QAbstractTableModel>
+#include <QSortFilterProxyModel>
+
+namespace ecgscope::ui {
+
+/// The study database's worklist as a table: patient, acquisition time, file, the model's class and
+/// probability, flag, review status, current label. Read from the database; reload() after edits.
+class WorklistModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Patient, Acquired, File, ModelClass, Probability, Flag, Review, Label, ColumnCount };
+    static constexpr int kIdRole = Qt::UserRole + 1;     ///< the record id (qint64)
+    static constexpr int kFlaggedRole = Qt::UserRole + 2; ///< bool
+    static constexpr int kSortRole = Qt::UserRole + 3;    ///< numbers sort as numbers
+
+    explicit WorklistModel(QObject *parent = nullptr);
+    /// Shows `db`'s records with the predictions of `modelId` (the database outlives the model).
+    void setDatabase(store::StudyDatabase *db, const QString &modelId);
+    /// Re-reads every row (keeps the model's rows when reading fails: @return the error, or empty).
+    QString reload();
+    /// Re-reads one record's row.
+    void refresh(qint64 record);
+    const store::WorklistRow *rowOf(qint64 record) const;
+    const std::vector<store::WorklistRow> &rows() const { return mRows; }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    store::StudyDatabase *mDb = nullptr;
+    QString mModelId;
+    std::vector<store::WorklistRow> mRows;
+};
+
+/// Filters the worklist by model class, review status, minimum probability and "flagged only";
+/// sorts numbers as numbers.
+class WorklistFilter : public QSortFilterProxyModel {
+    Q_OBJECT
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+    void setModelClass(int cls);            ///< -1: any
+    void setStatus(std::optional<store::ReviewStatus> status);
+    void setMinimumProbability(double p);
+    void setFlaggedOnly(bool on);
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
+
+private:
+    int mClass = -1;
+    std::optional<store::ReviewStatus> mStatus;
+    double mMinimum = 0.0;
+    bool mFlaggedOnly = false;
+};
+
+} // namespace ecgscope::ui
