@@ -21,6 +21,7 @@ int runEvaluate(const QStringList &args);
 int runClassify(const QStringList &args);
 int runExperiments(const QStringList &args);
 int runBench(const QStringList &args);
+int runReview(const QStringList &args);
 
 /// Prints "ecgscope-cli: <message>" on stderr and returns 1, the exit status for errors.
 int fail(const QString &message);

@@ -19,6 +19,7 @@ const ecgscope::cli::Command kCommands[] = {
     {"evaluate", "evaluate a model on a manifest split or a CinC-style folder", ecgscope::cli::runEvaluate},
     {"experiments", "train every imbalance strategy and compare them (Table 2)", ecgscope::cli::runExperiments},
     {"bench", "measure classification speed", ecgscope::cli::runBench},
+    {"review", "the study database: import, classify, list, confirm/reject/relabel, history, export", ecgscope::cli::runReview},
 };
 
 void usage(QTextStream &out)

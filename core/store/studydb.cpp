@@ -47,6 +47,12 @@ const std::vector<QStringList> &migrations()
     return all;
 }
 
+/// Empty text, never SQL NULL (the text columns are NOT NULL).
+QVariant text(const QString &s)
+{
+    return s.isNull() ? QVariant(QString(QLatin1String(""))) : QVariant(s);
+}
+
 QString now()
 {
     return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
@@ -147,6 +153,16 @@ Result<std::unique_ptr<StudyDatabase>> StudyDatabase::open(const QString &path)
     if (!db->mDb.open())
         return Result<std::unique_ptr<StudyDatabase>>::failure(QStringLiteral("%1: cannot open the study database: %2").arg(path, db->mDb.lastError().text()));
     QSqlQuery q(db->mDb);
+    // The schema version is read before anything is written, so a newer database stays untouched.
+    if (!q.exec(QStringLiteral("PRAGMA user_version")) || !q.next())
+        return Result<std::unique_ptr<StudyDatabase>>::failure(QStringLiteral("%1: not a usable SQLite database: %2").arg(path, q.lastError().text()));
+    if (const int version = q.value(0).toInt(); version > kSchemaVersion)
+        return Result<std::unique_ptr<StudyDatabase>>::failure(
+            QStringLiteral("%1: written by a newer EcgScope (database schema %2; this version knows up to %3); left untouched")
+                .arg(path)
+                .arg(version)
+                .arg(kSchemaVersion));
+    q.finish();
     // WAL: readers never block the writer and a killed writer leaves the last committed state.
     for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000"})
         if (!q.exec(QLatin1String(pragma)))
@@ -163,12 +179,6 @@ Status StudyDatabase::migrate()
     if (!q.exec(QStringLiteral("PRAGMA user_version")) || !q.next())
         return Status::failure(QStringLiteral("%1: not a usable SQLite database: %2").arg(mPath, q.lastError().text()));
     const int version = q.value(0).toInt();
-    if (version > kSchemaVersion)
-        return Status::failure(QStringLiteral("%1: written by a newer EcgScope (database schema %2; this version knows up to %3); "
-                                              "left untouched")
-                                   .arg(mPath)
-                                   .arg(version)
-                                   .arg(kSchemaVersion));
     for (int v = version; v < kSchemaVersion; ++v) {
         mDb.transaction();
         for (const QString &sql : migrations()[size_t(v)])
@@ -189,7 +199,7 @@ Status StudyDatabase::writeAudit(qint64 record, const QString &who, const QStrin
 {
     QSqlQuery q(mDb);
     q.prepare(QStringLiteral("INSERT INTO audit (at, who, record_id, field, old_value, new_value, reason) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    for (const QVariant &v : {QVariant(now()), QVariant(who), QVariant(record), QVariant(field), QVariant(oldValue), QVariant(newValue), QVariant(reason)})
+    for (const QVariant &v : {QVariant(now()), text(who), QVariant(record), text(field), text(oldValue), text(newValue), text(reason)})
         q.addBindValue(v);
     return exec(q, mPath, "write the audit trail");
 }
@@ -341,8 +351,8 @@ Status StudyDatabase::writeState(qint64 record, const ReviewState &before, const
     QSqlQuery q(mDb);
     if (before.label != next.label || before.labelOrigin != next.labelOrigin || before.labelAuthor != next.labelAuthor) {
         q.prepare(QStringLiteral("INSERT OR REPLACE INTO labels (record_id, class, origin, author, updated_at) VALUES (?, ?, ?, ?, ?)"));
-        for (const QVariant &v : {QVariant(record), next.label ? QVariant(*next.label) : QVariant(), QVariant(next.labelOrigin),
-                                  QVariant(next.labelAuthor), QVariant(now())})
+        for (const QVariant &v : {QVariant(record), next.label ? QVariant(*next.label) : QVariant(), text(next.labelOrigin),
+                                  text(next.labelAuthor), QVariant(now())})
             q.addBindValue(v);
         if (Status s = exec(q, mPath, "store a label"); !s)
             return s;
@@ -351,7 +361,7 @@ Status StudyDatabase::writeState(qint64 record, const ReviewState &before, const
     }
     if (before.status != next.status || before.reviewer != next.reviewer || before.comment != next.comment) {
         q.prepare(QStringLiteral("INSERT OR REPLACE INTO reviews (record_id, status, reviewer, comment, updated_at) VALUES (?, ?, ?, ?, ?)"));
-        for (const QVariant &v : {QVariant(record), QVariant(toString(next.status)), QVariant(next.reviewer), QVariant(next.comment), QVariant(now())})
+        for (const QVariant &v : {QVariant(record), QVariant(toString(next.status)), text(next.reviewer), text(next.comment), QVariant(now())})
             q.addBindValue(v);
         if (Status s = exec(q, mPath, "store a review"); !s)
             return s;

@@ -1,0 +1,173 @@
+#include "app/cli/command.h"
+#include "app/cli/console.h"
+#include "app/cli/trainoptions.h"
+#include "core/dataset/classes.h"
+#include "core/io/reader.h"
+#include "core/ml/classifier.h"
+#include "core/store/studydb.h"
+
+#include <QCommandLineParser>
+#include <QTextStream>
+
+namespace ecgscope::cli {
+
+namespace {
+
+/// The class a user names: 1-7 or a class name ("AF/AFL", "Other").
+std::optional<int> parseClass(const QString &text)
+{
+    bool number = false;
+    const int n = text.toInt(&number);
+    if (number)
+        return n >= 1 && n <= dataset::kTargetClassCount + 1 ? std::optional<int>(n - 1) : std::nullopt;
+    for (int c = 0; c <= dataset::kTargetClassCount; ++c)
+        if (dataset::className(c).compare(text, Qt::CaseInsensitive) == 0)
+            return c;
+    return std::nullopt;
+}
+
+} // namespace
+
+int runReview(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "The study database of the review workflow (SQLite). Actions:\n"
+        "  import DB PATH...            add files and folders (recursively); duplicates are skipped, unreadable files listed\n"
+        "  classify DB                  classify every record without a prediction of the model, one transaction each\n"
+        "  list DB                      the worklist (--flagged: flagged and unreviewed only)\n"
+        "  confirm|reject DB ID         review a record (--user, --comment)\n"
+        "  relabel DB CLASS ID...       set the label of records (1-7 or a class name) in one transaction (--user, --reason)\n"
+        "  history DB [ID]              the audit trail\n"
+        "  export-labels DB CSV         labels and reviews as CSV\n"
+        "  export-training DB FOLDER    labelled records + manifest.csv for `train` (--deidentify)"));
+    p.addHelpOption();
+    p.addOption({QStringLiteral("model"), QStringLiteral("Model folder (default: the bundled model)."), QStringLiteral("DIR")});
+    p.addOption({QStringLiteral("user"), QStringLiteral("Who makes the change (recorded in the audit trail)."), QStringLiteral("NAME")});
+    p.addOption({QStringLiteral("comment"), QStringLiteral("Review comment."), QStringLiteral("TEXT")});
+    p.addOption({QStringLiteral("reason"), QStringLiteral("Why (recorded in the audit trail)."), QStringLiteral("TEXT"), QStringLiteral("relabel")});
+    p.addOption({QStringLiteral("flagged"), QStringLiteral("list: flagged, unreviewed records only.")});
+    p.addOption({QStringLiteral("deidentify"), QStringLiteral("export-training: drop names, hash patient IDs.")});
+    p.addPositionalArgument(QStringLiteral("action"), QStringLiteral("See above."));
+    p.process(args);
+    const QStringList pos = p.positionalArguments();
+    if (pos.size() < 2)
+        return fail(QStringLiteral("review: expected ACTION DB (see --help)"));
+    const QString action = pos[0];
+    auto opened = store::StudyDatabase::open(pos[1]);
+    if (!opened)
+        return fail(opened.error());
+    store::StudyDatabase &db = *opened.value();
+    QTextStream out(stdout);
+    const QString user = p.value(QStringLiteral("user"));
+    const bool needsUser = action == QLatin1String("confirm") || action == QLatin1String("reject") || action == QLatin1String("relabel");
+    if (needsUser && user.isEmpty())
+        return fail(QStringLiteral("review %1: --user NAME is required (every change records who made it)").arg(action));
+    const auto loadModel = [&p]() { return ml::Classifier::load(modelDirOption(p)); };
+
+    if (action == QLatin1String("import")) {
+        ConsoleProgress progress;
+        auto report = db.importPaths(pos.mid(2), &progress);
+        if (!report)
+            return fail(report.error());
+        out << report->added << " added, " << report->duplicates << " duplicates skipped, " << report->failures.size() << " unreadable\n";
+        for (const QString &f : report->failures)
+            out << "  unreadable: " << f << '\n';
+        return 0;
+    }
+    if (action == QLatin1String("classify")) {
+        auto classifier = loadModel();
+        if (!classifier)
+            return fail(classifier.error());
+        const QString modelId = classifier.value()->modelId();
+        auto rows = db.worklist(modelId);
+        if (!rows)
+            return fail(rows.error());
+        int done = 0, failures = 0;
+        for (const store::WorklistRow &r : rows.value()) {
+            if (!r.modelId.isEmpty())
+                continue;
+            auto ecg = io::readEcg(r.path);
+            auto prediction = ecg ? classifier.value()->classify(ecg.value()) : Result<ml::Prediction>::failure(ecg.error());
+            Status stored = prediction ? db.setPrediction(r.id, modelId, prediction->probabilities) : Status::failure(prediction.error());
+            if (!stored) {
+                ++failures;
+                QTextStream(stderr) << "ecgscope-cli: " << stored.error() << '\n';
+                continue;
+            }
+            ++done;
+        }
+        out << done << " classified with " << modelId << (failures ? QStringLiteral(", %1 failed").arg(failures) : QString()) << '\n';
+        return failures ? 1 : 0;
+    }
+    if (action == QLatin1String("list")) {
+        auto classifier = loadModel();
+        auto rows = db.worklist(classifier ? classifier.value()->modelId() : QString());
+        if (!rows)
+            return fail(rows.error());
+        out << "id\tpatient\tmodel\tp\tflag\treview\tlabel\tfile\n";
+        for (const store::WorklistRow &r : rows.value()) {
+            const bool flagged = db.isFlagged(r);
+            if (p.isSet(QStringLiteral("flagged")) && !(flagged && r.state.status == store::ReviewStatus::Unreviewed))
+                continue;
+            out << r.id << '\t' << r.patientId << '\t' << (r.modelClass >= 0 ? dataset::className(r.modelClass) : QStringLiteral("-")) << '\t'
+                << (r.modelClass >= 0 ? QString::number(r.modelProbability, 'f', 2) : QStringLiteral("-")) << '\t' << (flagged ? "flagged" : "-") << '\t'
+                << store::toString(r.state.status) << '\t'
+                << (r.state.label ? QStringLiteral("%1 (%2)").arg(dataset::className(*r.state.label), r.state.labelOrigin) : QStringLiteral("-")) << '\t'
+                << r.path << '\n';
+        }
+        return 0;
+    }
+    if (action == QLatin1String("confirm") || action == QLatin1String("reject") || action == QLatin1String("relabel")) {
+        const bool relabel = action == QLatin1String("relabel");
+        const std::optional<int> cls = relabel ? parseClass(pos.value(2)) : std::nullopt;
+        if (relabel && !cls)
+            return fail(QStringLiteral("review relabel: '%1' is not a class (1-7 or a name such as AF/AFL)").arg(pos.value(2)));
+        std::vector<std::pair<qint64, store::ReviewState>> states;
+        for (const QString &id : pos.mid(relabel ? 3 : 2)) {
+            auto s = db.state(id.toLongLong());
+            if (!s)
+                return fail(s.error());
+            store::ReviewState next = s.value();
+            next.reviewer = user;
+            next.comment = p.value(QStringLiteral("comment"));
+            next.status = relabel ? store::ReviewStatus::Relabeled : action == QLatin1String("confirm") ? store::ReviewStatus::Confirmed : store::ReviewStatus::Rejected;
+            if (relabel) {
+                next.label = cls;
+                next.labelOrigin = QStringLiteral("user");
+                next.labelAuthor = user;
+            }
+            states.emplace_back(id.toLongLong(), next);
+        }
+        if (states.empty())
+            return fail(QStringLiteral("review %1: expected record IDs").arg(action));
+        if (Status s = db.setStates(states, user, relabel ? p.value(QStringLiteral("reason")) : action); !s)
+            return fail(s.error());
+        out << states.size() << " record(s) " << action << (action.endsWith(QLatin1Char('e')) ? "d" : "ed") << '\n';
+        return 0;
+    }
+    if (action == QLatin1String("history")) {
+        auto history = db.history(pos.value(2).toLongLong());
+        if (!history)
+            return fail(history.error());
+        for (const store::AuditEntry &e : history.value())
+            out << e.at.toString(Qt::ISODateWithMs) << '\t' << e.record << '\t' << e.who << '\t' << e.field << '\t' << e.oldValue << " -> " << e.newValue
+                << '\t' << e.reason << '\n';
+        return 0;
+    }
+    if (action == QLatin1String("export-labels") || action == QLatin1String("export-training")) {
+        if (pos.size() != 3)
+            return fail(QStringLiteral("review %1: expected DB and an output path").arg(action));
+        auto classifier = loadModel();
+        const Status s = action == QLatin1String("export-labels")
+                             ? db.exportLabelsCsv(pos[2], classifier ? classifier.value()->modelId() : QString())
+                             : db.exportTrainingSet(pos[2], p.isSet(QStringLiteral("deidentify")));
+        if (!s)
+            return fail(s.error());
+        out << "wrote " << pos[2] << '\n';
+        return 0;
+    }
+    return fail(QStringLiteral("review: unknown action '%1' (see --help)").arg(action));
+}
+
+} // namespace ecgscope::cli
