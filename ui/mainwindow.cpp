@@ -404,6 +404,7 @@ bool MainWindow::openFile(const QString &path)
     mEcg = std::move(result).value();
     showEcg();
     addRecentFile(path);
+    mReview->showPath(path);
     return true;
 }
 

@@ -15,6 +15,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -80,6 +81,8 @@ ReviewPanel::ReviewPanel(std::shared_ptr<ml::Classifier> classifier, QWidget *pa
     mTable->setSelectionBehavior(QAbstractItemView::SelectRows);
     mTable->verticalHeader()->hide();
     mTable->horizontalHeader()->setStretchLastSection(true);
+    mTable->setWordWrap(false);
+    connect(mModel, &QAbstractItemModel::modelReset, mTable, &QTableView::resizeColumnsToContents);
     connect(mTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &index) {
         if (index.isValid())
             select(index.data(WorklistModel::kIdRole).toLongLong());
@@ -162,6 +165,7 @@ ReviewPanel::ReviewPanel(std::shared_ptr<ml::Classifier> classifier, QWidget *pa
     layout->addWidget(mComment);
     layout->addLayout(actions);
     layout->addWidget(mHistory, 1);
+    setMinimumWidth(520);
     setEnabled(false);
 }
 
@@ -277,6 +281,25 @@ void ReviewPanel::select(qint64 record)
     showCurrent();
     if (const store::WorklistRow *r = mModel->rowOf(record))
         Q_EMIT recordSelected(record, r->path);
+}
+
+bool ReviewPanel::showPath(const QString &path)
+{
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    for (int i = 0; i < mFilter->rowCount(); ++i) {
+        const QModelIndex index = mFilter->index(i, 0);
+        const store::WorklistRow *r = mModel->rowOf(index.data(WorklistModel::kIdRole).toLongLong());
+        if (r && r->path == absolute) {
+            const QSignalBlocker blocker(mTable->selectionModel());
+            mTable->setCurrentIndex(index);
+            mTable->selectRow(i);
+            mCurrent = r->id;
+            mComment->clear();
+            showCurrent();
+            return true;
+        }
+    }
+    return false;
 }
 
 QString ReviewPanel::historyText() const

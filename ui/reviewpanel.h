@@ -62,6 +62,9 @@ public:
     /// The record shown (-1: none).
     qint64 current() const { return mCurrent; }
     void select(qint64 record);
+    /// Shows the worklist's record for a file opened elsewhere (the viewer), without re-opening it.
+    /// @return false when the file is not in the worklist
+    bool showPath(const QString &path);
     bool confirm();
     bool reject();
     bool relabel(int cls);

@@ -2,6 +2,9 @@
 #include "core/paths.h"
 #include "ui/ecgview.h"
 #include "ui/mainwindow.h"
+#include "ui/reviewpanel.h"
+
+#include <QDockWidget>
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -28,6 +31,8 @@ int main(int argc, char **argv)
     const QCommandLineOption layout(QStringLiteral("layout"), QStringLiteral("Sheet layout: %1.").arg(layoutNames.join(QStringLiteral(", "))),
                                     QStringLiteral("layout"));
     parser.addOption(layout);
+    const QCommandLineOption database(QStringLiteral("database"), QStringLiteral("Open a study database in the worklist."), QStringLiteral("db"));
+    parser.addOption(database);
     parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("ECG file to open (default: bundled sample)."));
     parser.process(app);
 
@@ -42,6 +47,14 @@ int main(int argc, char **argv)
         ecgscope::ui::PaperSettings paper = window.view()->paper();
         paper.layout = ecgscope::ui::allLayouts()[size_t(index)];
         window.view()->setPaper(paper);
+    }
+    if (parser.isSet(database)) {
+        const QString error = window.reviewPanel()->openDatabase(parser.value(database));
+        if (!error.isEmpty()) {
+            qCritical("%s", qPrintable(error));
+            return 1;
+        }
+        window.reviewPanel()->parentWidget()->show();
     }
     window.show();
     const bool loaded = window.openFile(path);

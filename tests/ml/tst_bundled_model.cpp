@@ -53,6 +53,34 @@ private Q_SLOTS:
         QCOMPARE(mModel->classNames()[p->topClass], QStringLiteral("VPC")); // the sample is sinus rhythm with VPCs
     }
 
+    // The saliency of "VPC" concentrates on the ectopic beats the generator placed.
+    void saliencyPointsAtTheVentricularBeats()
+    {
+        double near = 0, far = 0;
+        int nearCount = 0, farCount = 0;
+        for (uint64_t seed = 1; seed <= 4; ++seed) {
+            synth::Options o;
+            o.rhythm = synth::Rhythm::Vpc;
+            o.seed = seed;
+            const auto s = synth::generate(o);
+            const auto saliency = mModel->saliency(s->ecg, 5);
+            QVERIFY2(saliency, qPrintable(saliency.error()));
+            QCOMPARE(int(saliency->size()), int(std::ceil(s->ecg.durationMs() / 10.0)));
+            QVERIFY(*std::max_element(saliency.value().begin(), saliency.value().end()) == 1.0f);
+            for (size_t i = 0; i < saliency->size(); ++i) {
+                const double t = 10.0 * double(i);
+                const bool atEctopic = std::any_of(s->truth.beats.begin(), s->truth.beats.end(), [t](const synth::Beat &b) {
+                    return b.kind == synth::BeatKind::Ventricular && t >= b.qrsOnsetMs - 100 && t <= b.tEndMs;
+                });
+                (atEctopic ? near : far) += double(saliency.value()[i]);
+                ++(atEctopic ? nearCount : farCount);
+            }
+        }
+        QVERIFY(nearCount > 0 && farCount > 0);
+        QVERIFY2(near / nearCount > 1.5 * far / farCount, qPrintable(QStringLiteral("%1 vs %2").arg(near / nearCount).arg(far / farCount)));
+        QVERIFY(!mModel->saliency(io::readEcg(QStringLiteral(ECGSCOPE_BIN_DIR "/../share/ecgscope/samples/sample.hea")).value(), 42));
+    }
+
     void refusesTamperedWeights()
     {
         QTemporaryDir dir;
