@@ -1,6 +1,7 @@
 #include "app/cli/command.h"
 #include "app/cli/console.h"
 #include "app/cli/trainoptions.h"
+#include "core/ml/comparison.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -32,11 +33,7 @@ int runExperiments(const QStringList &args)
     out << manifest->splitTable() << '\n';
     out.flush();
 
-    struct Row {
-        QString arch, strategy;
-        ml::TrainResult result;
-    };
-    std::vector<Row> rows;
+    std::vector<ml::RunRecord> runs;
     for (const QString &arch : p.value(QStringLiteral("arch")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         for (const QString &strategy : p.value(QStringLiteral("strategies")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
             auto config = trainConfig(p, arch.trimmed(), strategy.trimmed());
@@ -50,30 +47,25 @@ int runExperiments(const QStringList &args)
             progress.finish();
             if (!result)
                 return fail(result.error());
-            rows.push_back({config->net.name(), config->strategy.name(), result.value()});
+            runs.push_back(ml::RunRecord::fromResult(config->net.name() + QStringLiteral(" / ") + config->strategy.name(), result.value()));
         }
     }
 
-    QString csv = QStringLiteral("architecture,strategy,micro_precision,micro_recall,micro_f1,macro_precision,macro_recall,macro_f1,accuracy,epochs,seconds,samples_per_second\n");
-    out << "\nTest set, " << (rows.empty() ? 0 : rows.front().result.test.count) << " records\n";
-    out << QStringLiteral("architecture").leftJustified(13) << QStringLiteral("strategy").leftJustified(18);
+    out << "\nTest set, " << (runs.empty() ? 0 : runs.front().test.count) << " records\n";
+    out << QStringLiteral("run").leftJustified(26);
     for (const char *h : {"micro-P", "micro-R", "micro-F1", "macro-P", "macro-R", "macro-F1", "accuracy"})
         out << QString::fromLatin1(h).rightJustified(9);
     out << '\n';
-    for (const Row &r : rows) {
-        const ml::Evaluation &t = r.result.test;
-        const double values[] = {t.microPrecision, t.microRecall, t.microF1, t.macroPrecision, t.macroRecall, t.macroF1, t.accuracy};
-        out << r.arch.leftJustified(13) << r.strategy.leftJustified(18);
-        csv += r.arch + QLatin1Char(',') + r.strategy;
-        for (double v : values) {
-            out << QString::number(v, 'f', 3).rightJustified(9);
-            csv += QLatin1Char(',') + QString::number(v, 'f', 4);
-        }
-        csv += QStringLiteral(",%1,%2,%3\n").arg(r.result.history.size()).arg(r.result.seconds, 0, 'f', 1).arg(r.result.samplesPerSecond, 0, 'f', 1);
+    for (const ml::RunRecord &r : runs) {
+        out << r.name.leftJustified(26);
+        const std::vector<double> values = ml::comparisonValues(r.test);
+        for (size_t i = 0; i < 7; ++i)
+            out << QString::number(values[i], 'f', 3).rightJustified(9);
         out << '\n';
     }
-    for (const Row &r : rows)
-        out << '\n' << r.arch << " / " << r.strategy << " (rows: true class, columns: predicted)\n" << r.result.test.confusionText();
+    for (const ml::RunRecord &r : runs)
+        out << '\n' << r.name << " (rows: true class, columns: predicted)\n" << r.test.confusionText();
+    const QString csv = ml::comparisonCsv(runs);
     QFile f(outDir.filePath(QStringLiteral("experiments.csv")));
     if (!f.open(QIODevice::WriteOnly) || f.write(csv.toUtf8()) < 0)
         return fail(QStringLiteral("%1: cannot write").arg(f.fileName()));

@@ -43,6 +43,8 @@ const std::vector<QStringList> &migrations()
         QStringLiteral("CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END"),
         QStringLiteral("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)"),
         QStringLiteral("CREATE INDEX audit_record ON audit(record_id)"),
+    }, {
+        QStringLiteral("CREATE TABLE training_runs (id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, run TEXT NOT NULL)"),
     }};
     return all;
 }
@@ -443,21 +445,62 @@ Result<std::vector<AuditEntry>> StudyDatabase::history(qint64 record) const
     return out;
 }
 
-double StudyDatabase::threshold(int cls) const
+QString StudyDatabase::setting(const QString &key) const
 {
     QSqlQuery q(mDb);
     q.prepare(QStringLiteral("SELECT value FROM settings WHERE key = ?"));
-    q.addBindValue(QStringLiteral("threshold/%1").arg(cls));
-    return q.exec() && q.next() ? q.value(0).toDouble() : 0.5;
+    q.addBindValue(key);
+    return q.exec() && q.next() ? q.value(0).toString() : QString();
+}
+
+Status StudyDatabase::setSetting(const QString &key, const QString &value)
+{
+    QSqlQuery q(mDb);
+    q.prepare(QStringLiteral("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"));
+    q.addBindValue(key);
+    q.addBindValue(text(value));
+    return exec(q, mPath, "store a setting");
+}
+
+double StudyDatabase::threshold(int cls) const
+{
+    const QString value = setting(QStringLiteral("threshold/%1").arg(cls));
+    return value.isEmpty() ? 0.5 : value.toDouble();
 }
 
 Status StudyDatabase::setThreshold(int cls, double probability)
 {
+    return setSetting(QStringLiteral("threshold/%1").arg(cls), QString::number(probability));
+}
+
+QString StudyDatabase::activeModel() const
+{
+    return setting(QStringLiteral("active_model"));
+}
+
+Status StudyDatabase::setActiveModel(const QString &modelDir)
+{
+    return setSetting(QStringLiteral("active_model"), modelDir);
+}
+
+Status StudyDatabase::addRun(const QJsonObject &run)
+{
     QSqlQuery q(mDb);
-    q.prepare(QStringLiteral("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"));
-    q.addBindValue(QStringLiteral("threshold/%1").arg(cls));
-    q.addBindValue(QString::number(probability));
-    return exec(q, mPath, "store a threshold");
+    q.prepare(QStringLiteral("INSERT INTO training_runs (created_at, run) VALUES (?, ?)"));
+    q.addBindValue(now());
+    q.addBindValue(QString::fromUtf8(QJsonDocument(run).toJson(QJsonDocument::Compact)));
+    return exec(q, mPath, "store a training run");
+}
+
+Result<std::vector<QJsonObject>> StudyDatabase::runs() const
+{
+    QSqlQuery q(mDb);
+    if (!q.exec(QStringLiteral("SELECT run FROM training_runs ORDER BY id")))
+        return Result<std::vector<QJsonObject>>::failure(QStringLiteral("%1: cannot read the training runs: %2").arg(mPath, q.lastError().text()));
+    std::vector<QJsonObject> out;
+    while (q.next())
+        out.push_back(QJsonDocument::fromJson(q.value(0).toString().toUtf8()).object());
+    return out;
 }
 
 bool StudyDatabase::isFlagged(const WorklistRow &row) const

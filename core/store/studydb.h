@@ -5,6 +5,7 @@
 #include "core/result.h"
 
 #include <QDateTime>
+#include <QJsonObject>
 #include <QSqlDatabase>
 #include <QStringList>
 
@@ -57,12 +58,12 @@ struct ImportReport {
 
 /// The study database: one SQLite file (WAL mode, schema versioned by PRAGMA user_version with
 /// migrations) holding records, predictions per model, current labels, reviews, an append-only audit
-/// table and settings. Every edit is one transaction that also writes its audit rows, so a killed
+/// table, settings and training runs. Every edit is one transaction that also writes its audit rows, so a killed
 /// process loses no committed edit. A database written by a newer schema is refused, never touched.
 /// One StudyDatabase per thread (it owns its own connection).
 class StudyDatabase {
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     ~StudyDatabase();
     StudyDatabase(const StudyDatabase &) = delete;
@@ -107,7 +108,16 @@ public:
     /// and patient IDs replaced by a hash.
     Status exportTrainingSet(const QString &folder, bool deidentify, Progress *progress = nullptr) const;
 
+    /// Training runs the training wizard finished (ml::RunRecord as JSON), oldest first.
+    Status addRun(const QJsonObject &run);
+    Result<std::vector<QJsonObject>> runs() const;
+    /// The model folder the application classifies with; empty = the bundled model.
+    QString activeModel() const;
+    Status setActiveModel(const QString &modelDir);
+
 private:
+    QString setting(const QString &key) const;
+    Status setSetting(const QString &key, const QString &value);
     explicit StudyDatabase(QString connection, QString path);
     Status migrate();
     /// The label and review rows and their audit rows, inside the caller's transaction.

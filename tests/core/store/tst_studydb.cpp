@@ -9,6 +9,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonObject>
 #include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -198,6 +199,36 @@ private Q_SLOTS:
         auto bad = store::StudyDatabase::open(junk);
         QVERIFY(!bad);
         QVERIFY2(bad.error().contains(junk), qPrintable(bad.error()));
+    }
+
+    // A schema-1 database (before training runs were stored) is migrated in place, its data kept.
+    void migratesAnOlderSchema()
+    {
+        QTemporaryDir dir;
+        writeSynthetic(dir.filePath(QStringLiteral("data")), 2);
+        const QString path = dir.filePath(QStringLiteral("old.ecgdb"));
+        {
+            auto db = store::StudyDatabase::open(path);
+            QVERIFY(db.value()->importPaths({dir.filePath(QStringLiteral("data"))}));
+        }
+        {
+            QSqlDatabase raw = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("old"));
+            raw.setDatabaseName(path);
+            QVERIFY(raw.open());
+            QVERIFY(QSqlQuery(raw).exec(QStringLiteral("DROP TABLE training_runs")));
+            QVERIFY(QSqlQuery(raw).exec(QStringLiteral("PRAGMA user_version = 1")));
+            raw.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("old"));
+        auto db = store::StudyDatabase::open(path);
+        QVERIFY2(db, qPrintable(db.error()));
+        QCOMPARE(int(db.value()->worklist(QString())->size()), 2);
+        QVERIFY(db.value()->runs()->empty());
+        QVERIFY(db.value()->addRun(QJsonObject{{QStringLiteral("name"), QStringLiteral("resnet / focal")}}));
+        QCOMPARE(db.value()->runs()->front().value(QStringLiteral("name")).toString(), QStringLiteral("resnet / focal"));
+        QVERIFY(db.value()->activeModel().isEmpty());
+        QVERIFY(db.value()->setActiveModel(QStringLiteral("/models/x")));
+        QCOMPARE(db.value()->activeModel(), QStringLiteral("/models/x"));
     }
 
     void exportsReadBack()

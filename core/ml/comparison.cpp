@@ -1,0 +1,106 @@
+#include "core/ml/comparison.h"
+
+#include <QJsonArray>
+
+namespace ecgscope::ml {
+
+RunRecord RunRecord::fromResult(const QString &name, const TrainResult &result)
+{
+    return RunRecord{name, result.modelDir, result.modelId, result.test, result.history, result.seconds};
+}
+
+QJsonObject RunRecord::toJson() const
+{
+    QJsonArray history;
+    for (const EpochReport &r : this->history)
+        history.append(QJsonObject{{QStringLiteral("stage"), r.stage},
+                                   {QStringLiteral("epoch"), r.epoch},
+                                   {QStringLiteral("epochs"), r.epochs},
+                                   {QStringLiteral("train_loss"), r.trainLoss},
+                                   {QStringLiteral("val_macro_f1"), r.validationMacroF1},
+                                   {QStringLiteral("learning_rate"), r.learningRate},
+                                   {QStringLiteral("seconds"), r.seconds}});
+    return QJsonObject{{QStringLiteral("name"), name},
+                       {QStringLiteral("model_dir"), modelDir},
+                       {QStringLiteral("model_id"), modelId},
+                       {QStringLiteral("classes"), QJsonArray::fromStringList(test.classNames)},
+                       {QStringLiteral("confusion"), toJsonArray(test.confusion)},
+                       {QStringLiteral("history"), history},
+                       {QStringLiteral("seconds"), seconds}};
+}
+
+Result<RunRecord> RunRecord::fromJson(const QJsonObject &json)
+{
+    RunRecord r;
+    r.name = json.value(QStringLiteral("name")).toString();
+    r.modelDir = json.value(QStringLiteral("model_dir")).toString();
+    r.modelId = json.value(QStringLiteral("model_id")).toString();
+    r.seconds = json.value(QStringLiteral("seconds")).toDouble();
+    QStringList classes;
+    for (const QJsonValue &v : json.value(QStringLiteral("classes")).toArray())
+        classes << v.toString();
+    std::vector<std::vector<int>> confusion;
+    for (const QJsonValue &row : json.value(QStringLiteral("confusion")).toArray()) {
+        confusion.emplace_back();
+        for (const QJsonValue &v : row.toArray())
+            confusion.back().push_back(v.toInt());
+        if (confusion.back().size() != size_t(classes.size()))
+            return Result<RunRecord>::failure(QStringLiteral("run %1: the confusion matrix does not match its %2 classes").arg(r.name).arg(classes.size()));
+    }
+    if (confusion.size() != size_t(classes.size()) || classes.isEmpty())
+        return Result<RunRecord>::failure(QStringLiteral("run %1: no confusion matrix").arg(r.name));
+    r.test = evaluationFromConfusion(classes, confusion);
+    for (const QJsonValue &v : json.value(QStringLiteral("history")).toArray()) {
+        const QJsonObject o = v.toObject();
+        r.history.push_back({o.value(QStringLiteral("stage")).toString(), o.value(QStringLiteral("epoch")).toInt(), o.value(QStringLiteral("epochs")).toInt(),
+                             o.value(QStringLiteral("train_loss")).toDouble(), o.value(QStringLiteral("val_macro_f1")).toDouble(),
+                             o.value(QStringLiteral("learning_rate")).toDouble(), o.value(QStringLiteral("seconds")).toDouble()});
+    }
+    return r;
+}
+
+Evaluation evaluationFromConfusion(const QStringList &classNames, const std::vector<std::vector<int>> &confusion)
+{
+    std::vector<int> truth, predicted;
+    for (size_t t = 0; t < confusion.size(); ++t)
+        for (size_t p = 0; p < confusion[t].size(); ++p)
+            for (int k = 0; k < confusion[t][p]; ++k) {
+                truth.push_back(int(t));
+                predicted.push_back(int(p));
+            }
+    return evaluate(classNames, truth, predicted);
+}
+
+QStringList comparisonColumns(const QStringList &classNames)
+{
+    QStringList columns{QStringLiteral("micro_precision"), QStringLiteral("micro_recall"), QStringLiteral("micro_f1"),
+                        QStringLiteral("macro_precision"), QStringLiteral("macro_recall"), QStringLiteral("macro_f1"),
+                        QStringLiteral("accuracy")};
+    for (const QString &c : classNames)
+        columns << QStringLiteral("f1_%1").arg(c);
+    return columns;
+}
+
+std::vector<double> comparisonValues(const Evaluation &t)
+{
+    std::vector<double> v{t.microPrecision, t.microRecall, t.microF1, t.macroPrecision, t.macroRecall, t.macroF1, t.accuracy};
+    for (const ClassMetrics &m : t.perClass)
+        v.push_back(m.f1);
+    return v;
+}
+
+QString comparisonCsv(const std::vector<RunRecord> &runs)
+{
+    if (runs.empty())
+        return {};
+    QString csv = QStringLiteral("run,model_id,") + comparisonColumns(runs.front().test.classNames).join(QLatin1Char(',')) + QStringLiteral(",epochs,seconds\n");
+    for (const RunRecord &r : runs) {
+        csv += r.name + QLatin1Char(',') + r.modelId;
+        for (double v : comparisonValues(r.test))
+            csv += QLatin1Char(',') + QString::number(v, 'f', 4);
+        csv += QStringLiteral(",%1,%2\n").arg(r.history.size()).arg(r.seconds, 0, 'f', 1);
+    }
+    return csv;
+}
+
+} // namespace ecgscope::ml
