@@ -5,7 +5,9 @@
 #include "core/paths.h"
 #include "ui/ecgview.h"
 #include "ui/printout.h"
+#include "ui/comparisonview.h"
 #include "ui/reviewpanel.h"
+#include "ui/trainingwizard.h"
 #include "ui/worklistmodel.h"
 
 #include <QtConcurrent/QtConcurrentRun>
@@ -30,6 +32,7 @@
 #include <QPrintDialog>
 #include <QPrinter>
 #include <QScreen>
+#include <QStandardPaths>
 #include <QSettings>
 #include <QStatusBar>
 #include <QUndoStack>
@@ -45,6 +48,7 @@ constexpr int kMaxRecentFiles = 8;
 const QString kRecentKey = QStringLiteral("recentFiles");
 const QString kCalibrationKey = QStringLiteral("screen/calibration");
 const QString kPageSizeKey = QStringLiteral("print/pageSize");
+const QString kActiveModelKey = QStringLiteral("model/active");
 
 /// A submenu of mutually exclusive choices; `apply` runs with the chosen value.
 template<typename T>
@@ -84,12 +88,10 @@ MainWindow::MainWindow(QWidget *parent)
         mCaliper->setText(reading ? reading->text() : QString());
     });
     mPageSize = QPageSize::PageSizeId(QSettings().value(kPageSizeKey, int(QPageSize::A4)).toInt());
-    auto loaded = ml::Classifier::load(dataDir() + QStringLiteral("/models/default"));
-    if (loaded)
-        mClassifier = loaded.value();
-    else
-        mClassifierError = loaded.error();
-    mReview = new ReviewPanel(mClassifier, this);
+    mReview = new ReviewPanel(nullptr, this);
+    // The model chosen last time, if it still loads; else the bundled one.
+    if (!setActiveModel(QSettings().value(kActiveModelKey).toString()).isEmpty())
+        setActiveModel(QString());
     auto *dock = new QDockWidget(tr("Worklist"), this);
     dock->setObjectName(QStringLiteral("worklist"));
     dock->setWidget(mReview);
@@ -99,9 +101,108 @@ MainWindow::MainWindow(QWidget *parent)
     connect(mReview, &ReviewPanel::errorOccurred, this, [this](const QString &message) { statusBar()->showMessage(message, 10000); });
     buildMenus();
     buildReviewMenu();
+    buildTrainingMenu();
     resize(1280, 900);
     applyScreenScale();
     connect(&mWatcher, &QFutureWatcher<Result<Classified>>::finished, this, &MainWindow::showClassification);
+}
+
+QString MainWindow::setActiveModel(const QString &modelDir)
+{
+    const QString dir = modelDir.isEmpty() ? dataDir() + QStringLiteral("/models/default") : modelDir;
+    auto loaded = ml::Classifier::load(dir);
+    if (!loaded) {
+        if (!mClassifier)
+            mClassifierError = loaded.error();
+        return loaded.error();
+    }
+    mClassifier = loaded.value();
+    mClassifierError.clear();
+    QSettings().setValue(kActiveModelKey, modelDir);
+    if (mReview->database())
+        mReview->database()->setActiveModel(modelDir);
+    mReview->setClassifier(mClassifier);
+    if (!mEcg.leads.empty())
+        classifyInBackground();
+    statusBar()->showMessage(tr("Classifying with %1").arg(mClassifier->modelId()), 5000);
+    return {};
+}
+
+QString MainWindow::openDatabase(const QString &path)
+{
+    const QString error = mReview->openDatabase(path);
+    if (!error.isEmpty())
+        return error;
+    if (auto *dock = qobject_cast<QDockWidget *>(mReview->parentWidget()))
+        dock->show();
+    const QString model = mReview->database()->activeModel();
+    if (!model.isEmpty() && (!mClassifier || QFileInfo(model) != QFileInfo(mClassifier->directory())))
+        if (const QString modelError = setActiveModel(model); !modelError.isEmpty())
+            statusBar()->showMessage(tr("The database's active model is unusable (%1); keeping %2").arg(modelError, mClassifier ? mClassifier->modelId() : QString()), 10000);
+    return {};
+}
+
+QString MainWindow::runsFolder() const
+{
+    if (mReview->database())
+        return QFileInfo(mReview->database()->path()).absoluteDir().filePath(QStringLiteral("runs"));
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/runs");
+}
+
+void MainWindow::buildTrainingMenu()
+{
+    QMenu *training = menuBar()->addMenu(tr("T&raining"));
+    training->addAction(tr("Training &Wizard..."), this, [this] {
+        auto *wizard = new TrainingWizard(mReview->database(), runsFolder(), this);
+        wizard->setAttribute(Qt::WA_DeleteOnClose);
+        connect(wizard, &TrainingWizard::activeModelChanged, this, [this](const QString &dir) {
+            const QString error = setActiveModel(dir);
+            if (!error.isEmpty())
+                QMessageBox::warning(this, tr("Cannot use the model"), error);
+        });
+        wizard->show();
+    });
+    training->addAction(tr("&Past Runs..."), this, [this] {
+        if (!mReview->database()) {
+            QMessageBox::information(this, tr("Past runs"), tr("Runs are stored in the study database: open one first (Review menu)."));
+            return;
+        }
+        std::vector<ml::RunRecord> runs;
+        if (auto stored = mReview->database()->runs())
+            for (const QJsonObject &o : stored.value())
+                if (auto r = ml::RunRecord::fromJson(o))
+                    runs.push_back(std::move(r).value());
+        QDialog dialog(this);
+        dialog.setWindowTitle(tr("Past training runs"));
+        auto *view = new ComparisonView(&dialog);
+        view->setRuns(runs);
+        auto *layout = new QVBoxLayout(&dialog);
+        layout->addWidget(view);
+        dialog.resize(1300, 850);
+        dialog.exec();
+    });
+    QMenu *models = training->addMenu(tr("Active &Model"));
+    connect(models, &QMenu::aboutToShow, this, [this, models] {
+        models->clear();
+        std::vector<std::pair<QString, QString>> choices{{tr("Bundled model"), QString()}};
+        if (mReview->database())
+            if (auto stored = mReview->database()->runs())
+                for (const QJsonObject &o : stored.value())
+                    choices.emplace_back(QStringLiteral("%1 (%2)").arg(o.value(QStringLiteral("name")).toString(), o.value(QStringLiteral("model_id")).toString()),
+                                         o.value(QStringLiteral("model_dir")).toString());
+        auto *group = new QActionGroup(models);
+        for (const auto &[text, dir] : choices) {
+            QAction *a = models->addAction(text);
+            a->setCheckable(true);
+            a->setChecked(dir == QSettings().value(kActiveModelKey).toString());
+            group->addAction(a);
+            connect(a, &QAction::triggered, this, [this, dir = dir] {
+                const QString error = setActiveModel(dir);
+                if (!error.isEmpty())
+                    QMessageBox::warning(this, tr("Cannot use the model"), error);
+            });
+        }
+    });
 }
 
 void MainWindow::buildReviewMenu()
@@ -115,20 +216,14 @@ void MainWindow::buildReviewMenu()
     edit->addAction(redo);
 
     QMenu *review = menuBar()->addMenu(tr("&Review"));
-    const auto showDock = [this] {
-        if (auto *dock = qobject_cast<QDockWidget *>(mReview->parentWidget()))
-            dock->show();
-    };
-    review->addAction(tr("&Open Study Database..."), this, [this, showDock] {
+    review->addAction(tr("&Open Study Database..."), this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Open or create a study database"), QString(), tr("Study database (*.ecgdb *.sqlite *.db)"),
                                                           nullptr, QFileDialog::DontConfirmOverwrite);
         if (path.isEmpty())
             return;
-        const QString error = mReview->openDatabase(path);
+        const QString error = openDatabase(path);
         if (!error.isEmpty())
             QMessageBox::warning(this, tr("Cannot open the study database"), error);
-        else
-            showDock();
     });
     const auto import = [this](const QStringList &paths) {
         if (paths.isEmpty())

@@ -44,6 +44,17 @@ public:
     /// Writes the sheet at true scale: .pdf (all pages) or .png (300 dpi), on the chosen paper size.
     /// @return an empty string, or why not
     QString exportSheet(const QString &path) const;
+
+    /// Opens (or creates) a study database in the worklist and uses the model it names as active.
+    /// @return an empty string, or why not
+    QString openDatabase(const QString &path);
+
+    /// Classifies with the model in `modelDir` from now on (empty: the bundled model); remembered in the
+    /// study database when one is open, and in the settings. @return an empty string, or why not
+    QString setActiveModel(const QString &modelDir);
+    std::shared_ptr<ml::Classifier> classifier() const { return mClassifier; }
+    /// Where the training wizard writes runs: beside the study database, else in the user's data folder.
+    QString runsFolder() const;
     QPageSize::PageSizeId pageSize() const { return mPageSize; }
     void setPageSize(QPageSize::PageSizeId size) { mPageSize = size; }
 
@@ -62,6 +73,7 @@ private:
     };
     void buildMenus();
     void buildReviewMenu();
+    void buildTrainingMenu();
     void openFromDialog();
     void showEcg();
     void updateHeader();

@@ -181,6 +181,16 @@ void ReviewPanel::fail(const QString &message)
     Q_EMIT errorOccurred(message);
 }
 
+void ReviewPanel::setClassifier(std::shared_ptr<ml::Classifier> classifier)
+{
+    cancelClassification();
+    mBatch.waitForFinished();
+    mClassifier = std::move(classifier);
+    if (mDb)
+        mModel->setDatabase(mDb.get(), mClassifier ? mClassifier->modelId() : QString());
+    showCurrent();
+}
+
 QString ReviewPanel::openDatabase(const QString &path)
 {
     if (isClassifying())

@@ -37,6 +37,9 @@ public:
     ReviewPanel(std::shared_ptr<ml::Classifier> classifier, QWidget *parent = nullptr);
     ~ReviewPanel() override;
 
+    /// The classifier the batch and the probabilities use (the application's active model).
+    void setClassifier(std::shared_ptr<ml::Classifier> classifier);
+
     /// Opens (or creates) a study database. @return an empty string, or why not (the old one stays open)
     QString openDatabase(const QString &path);
     store::StudyDatabase *database() const { return mDb.get(); }

@@ -2,9 +2,6 @@
 #include "core/paths.h"
 #include "ui/ecgview.h"
 #include "ui/mainwindow.h"
-#include "ui/reviewpanel.h"
-
-#include <QDockWidget>
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -49,12 +46,11 @@ int main(int argc, char **argv)
         window.view()->setPaper(paper);
     }
     if (parser.isSet(database)) {
-        const QString error = window.reviewPanel()->openDatabase(parser.value(database));
+        const QString error = window.openDatabase(parser.value(database));
         if (!error.isEmpty()) {
             qCritical("%s", qPrintable(error));
             return 1;
         }
-        window.reviewPanel()->parentWidget()->show();
     }
     window.show();
     const bool loaded = window.openFile(path);

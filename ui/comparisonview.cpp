@@ -1,0 +1,212 @@
+#include "ui/comparisonview.h"
+
+#include <QtCharts/QChart>
+#include <QtCharts/QChartView>
+#include <QtCharts/QLineSeries>
+#include <QtCharts/QValueAxis>
+
+#include <QFile>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QScrollArea>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace ecgscope::ui {
+
+namespace {
+constexpr int kCell = 46;
+constexpr int kLabels = 64;
+constexpr int kTitle = 22;
+} // namespace
+
+ConfusionMatrixView::ConfusionMatrixView(QWidget *parent) : QWidget(parent) {}
+
+void ConfusionMatrixView::setRun(const QString &title, const ml::Evaluation &evaluation)
+{
+    mTitle = title;
+    mEvaluation = evaluation;
+    updateGeometry();
+    update();
+}
+
+QSize ConfusionMatrixView::sizeHint() const
+{
+    const int n = int(mEvaluation.classNames.size());
+    return QSize(kLabels + n * kCell + 8, kTitle + kLabels / 2 + n * kCell + 24);
+}
+
+void ConfusionMatrixView::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    p.fillRect(rect(), Qt::white);
+    const int n = int(mEvaluation.classNames.size());
+    QFont font = p.font();
+    font.setBold(true);
+    p.setFont(font);
+    p.drawText(QRect(0, 0, width(), kTitle), Qt::AlignCenter, mTitle);
+    font.setBold(false);
+    font.setPointSizeF(font.pointSizeF() * 0.85);
+    p.setFont(font);
+    const int top = kTitle + kLabels / 2;
+    p.drawText(QRect(kLabels, kTitle, n * kCell, kLabels / 2), Qt::AlignCenter, tr("predicted →"));
+    for (int t = 0; t < n; ++t) {
+        int rowTotal = 0;
+        for (int v : mEvaluation.confusion[size_t(t)])
+            rowTotal += v;
+        p.setPen(Qt::black);
+        p.drawText(QRect(0, top + t * kCell, kLabels - 4, kCell), Qt::AlignRight | Qt::AlignVCenter, mEvaluation.classNames[t]);
+        for (int c = 0; c < n; ++c) {
+            const int count = mEvaluation.confusion[size_t(t)][size_t(c)];
+            const double share = rowTotal > 0 ? double(count) / rowTotal : 0.0;
+            const QRect cell(kLabels + c * kCell, top + t * kCell, kCell, kCell);
+            // Same scale in every matrix: the share of the true class's records, 0 (white) to 1 (dark blue).
+            p.fillRect(cell, QColor::fromRgbF(float(1.0 - 0.85 * share), float(1.0 - 0.65 * share), float(1.0 - 0.25 * share)));
+            p.setPen(share > 0.55 ? Qt::white : Qt::black);
+            p.drawText(cell.adjusted(0, 2, 0, -cell.height() / 2), Qt::AlignCenter, QString::number(count));
+            p.drawText(cell.adjusted(0, cell.height() / 2, 0, -2), Qt::AlignCenter, rowTotal ? QStringLiteral("%1%").arg(100.0 * share, 0, 'f', 0) : QStringLiteral("-"));
+            p.setPen(QColor(200, 200, 200));
+            p.drawRect(cell);
+        }
+    }
+    p.setPen(Qt::black);
+    for (int c = 0; c < n; ++c)
+        p.drawText(QRect(kLabels + c * kCell, top + n * kCell + 2, kCell, 20), Qt::AlignCenter, mEvaluation.classNames[c]);
+}
+
+ComparisonView::ComparisonView(QWidget *parent) : QWidget(parent), mMatrixRow(new QHBoxLayout), mTable(new QTableWidget(this)), mCurves(new QChart)
+{
+    auto *matrices = new QWidget;
+    matrices->setLayout(mMatrixRow);
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidget(matrices);
+    scroll->setWidgetResizable(true);
+    scroll->setMinimumHeight(420);
+    mTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    mTable->verticalHeader()->setDefaultSectionSize(22);
+    mCurves->setTitle(tr("Training loss (solid) and validation macro-F1 (dashed) per epoch"));
+    auto *curves = new QChartView(mCurves, this);
+    curves->setMinimumHeight(220);
+    auto *bottom = new QHBoxLayout;
+    bottom->addWidget(mTable, 3);
+    bottom->addWidget(curves, 2);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(scroll, 3);
+    layout->addLayout(bottom, 2);
+}
+
+void ComparisonView::setRuns(std::vector<ml::RunRecord> runs)
+{
+    mRuns = std::move(runs);
+    for (ConfusionMatrixView *m : mMatrices)
+        delete m;
+    mMatrices.clear();
+    for (const ml::RunRecord &r : mRuns) {
+        auto *m = new ConfusionMatrixView;
+        m->setRun(r.name, r.test);
+        m->setMinimumSize(m->sizeHint());
+        mMatrixRow->addWidget(m);
+        mMatrices.push_back(m);
+    }
+
+    // Metrics table: one row per run, the best of each column marked.
+    const QStringList columns = mRuns.empty() ? QStringList() : ml::comparisonColumns(mRuns.front().test.classNames);
+    mTable->clear();
+    mTable->setColumnCount(int(columns.size()));
+    mTable->setRowCount(int(mRuns.size()));
+    mTable->setHorizontalHeaderLabels(columns);
+    std::vector<double> best(size_t(columns.size()), -1.0);
+    for (const ml::RunRecord &r : mRuns) {
+        const auto values = ml::comparisonValues(r.test);
+        for (size_t c = 0; c < values.size() && c < best.size(); ++c)
+            best[c] = std::max(best[c], values[c]);
+    }
+    for (int row = 0; row < int(mRuns.size()); ++row) {
+        mTable->setVerticalHeaderItem(row, new QTableWidgetItem(mRuns[size_t(row)].name));
+        const auto values = ml::comparisonValues(mRuns[size_t(row)].test);
+        for (int c = 0; c < int(values.size()) && c < int(columns.size()); ++c) {
+            const bool isBest = mRuns.size() > 1 && std::abs(values[size_t(c)] - best[size_t(c)]) < 1e-12;
+            auto *item = new QTableWidgetItem(QString::number(values[size_t(c)], 'f', 3) + (isBest ? QStringLiteral(" ★") : QString()));
+            QFont f = item->font();
+            f.setBold(isBest);
+            item->setFont(f);
+            mTable->setItem(row, c, item);
+        }
+    }
+    mTable->resizeColumnsToContents();
+
+    // Curves: the last stage's epochs of each run (the whole model, or stage 1 of subclass).
+    mCurves->removeAllSeries();
+    for (QAbstractAxis *a : mCurves->axes())
+        mCurves->removeAxis(a);
+    auto *x = new QValueAxis;
+    x->setTitleText(tr("epoch"));
+    x->setLabelFormat(QStringLiteral("%d"));
+    auto *y = new QValueAxis;
+    y->setRange(0.0, 1.0);
+    mCurves->addAxis(x, Qt::AlignBottom);
+    mCurves->addAxis(y, Qt::AlignLeft);
+    int maxEpoch = 1;
+    double maxLoss = 1.0;
+    for (const ml::RunRecord &r : mRuns) {
+        auto *loss = new QLineSeries;
+        auto *f1 = new QLineSeries;
+        loss->setName(r.name + tr(" loss"));
+        f1->setName(r.name + tr(" val F1"));
+        const QString stage = r.history.empty() ? QString() : r.history.front().stage;
+        for (const ml::EpochReport &e : r.history) {
+            if (e.stage != stage)
+                continue;
+            loss->append(e.epoch, e.trainLoss);
+            f1->append(e.epoch, e.validationMacroF1);
+            maxEpoch = std::max(maxEpoch, e.epoch);
+            maxLoss = std::max(maxLoss, e.trainLoss);
+        }
+        QPen dashed = f1->pen();
+        dashed.setStyle(Qt::DashLine);
+        for (QLineSeries *s : {loss, f1}) {
+            mCurves->addSeries(s);
+            s->attachAxis(x);
+            s->attachAxis(y);
+        }
+        f1->setPen(dashed);
+        f1->setColor(loss->color());
+    }
+    x->setRange(1, maxEpoch);
+    x->setTickType(QValueAxis::TicksDynamic); // whole epochs only
+    x->setTickAnchor(1);
+    x->setTickInterval(std::max(1, maxEpoch / 10));
+    y->setRange(0.0, std::ceil(maxLoss));
+}
+
+QString ComparisonView::exportImage(const QString &path) const
+{
+    const QPixmap image = const_cast<ComparisonView *>(this)->grab();
+    if (path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive)) {
+        QPdfWriter pdf(path);
+        pdf.setPageSize(QPageSize(QPageSize::A4));
+        pdf.setPageOrientation(QPageLayout::Landscape);
+        pdf.setResolution(150);
+        QPainter p(&pdf);
+        const QRect page = p.viewport();
+        const QSize fitted = image.size().scaled(page.size(), Qt::KeepAspectRatio);
+        p.drawPixmap(QRect(QPoint(0, 0), fitted), image);
+        p.end();
+        return QFile(path).size() > 0 ? QString() : tr("%1: cannot write the PDF").arg(path);
+    }
+    return image.save(path) ? QString() : tr("%1: cannot write the image").arg(path);
+}
+
+QString ComparisonView::exportCsv(const QString &path) const
+{
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(ml::comparisonCsv(mRuns).toUtf8()) < 0)
+        return tr("%1: cannot write: %2").arg(path, f.errorString());
+    return {};
+}
+
+} // namespace ecgscope::ui

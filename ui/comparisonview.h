@@ -1,0 +1,57 @@
+#pragma once
+
+#include "core/ml/comparison.h"
+
+#include <QWidget>
+
+class QChart;
+class QTableWidget;
+class QHBoxLayout;
+
+namespace ecgscope::ui {
+
+/// One run's test confusion matrix as a heatmap: counts and row-normalised percentages, class names on
+/// both axes (rows: true class, columns: predicted), colour by row percentage on a fixed 0-100% scale so
+/// that matrices side by side compare directly.
+class ConfusionMatrixView : public QWidget {
+    Q_OBJECT
+public:
+    explicit ConfusionMatrixView(QWidget *parent = nullptr);
+    void setRun(const QString &title, const ml::Evaluation &evaluation);
+    const ml::Evaluation &evaluation() const { return mEvaluation; }
+    QString title() const { return mTitle; }
+    QSize sizeHint() const override;
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+
+private:
+    QString mTitle;
+    ml::Evaluation mEvaluation;
+};
+
+/// Runs compared side by side: their confusion matrices, a metrics table (micro and macro precision,
+/// recall, F1, accuracy, F1 per class; the best value of each column in bold with a ★) and their
+/// training curves (loss and validation macro-F1 per epoch). Exports to PNG, PDF and CSV.
+class ComparisonView : public QWidget {
+    Q_OBJECT
+public:
+    explicit ComparisonView(QWidget *parent = nullptr);
+    void setRuns(std::vector<ml::RunRecord> runs);
+    const std::vector<ml::RunRecord> &runs() const { return mRuns; }
+    std::vector<ConfusionMatrixView *> matrices() const { return mMatrices; }
+    QTableWidget *table() const { return mTable; }
+
+    /// @return an empty string, or why not (naming the file)
+    QString exportImage(const QString &path) const; ///< .png or .pdf (A4 landscape, scaled to fit)
+    QString exportCsv(const QString &path) const;
+
+private:
+    std::vector<ml::RunRecord> mRuns;
+    std::vector<ConfusionMatrixView *> mMatrices;
+    QHBoxLayout *mMatrixRow;
+    QTableWidget *mTable;
+    QChart *mCurves;
+};
+
+} // namespace ecgscope::ui

@@ -1,0 +1,653 @@
+#include "ui/trainingwizard.h"
+
+#include "core/dataset/classes.h"
+#include "core/store/studydb.h"
+#include "ui/comparisonview.h"
+
+#include <QtCharts/QChart>
+#include <QtCharts/QChartView>
+#include <QtCharts/QLineSeries>
+#include <QtCharts/QValueAxis>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QVBoxLayout>
+#include <QFontDatabase>
+
+#include <set>
+
+namespace ecgscope::ui {
+
+namespace {
+
+constexpr int kTooFewToLearn = 20; ///< training records of a class below which the wizard warns
+
+QString minutes(qint64 ms)
+{
+    return QStringLiteral("%1:%2").arg(ms / 60000).arg((ms / 1000) % 60, 2, 10, QLatin1Char('0'));
+}
+
+QLabel *monospace(QWidget *parent)
+{
+    auto *l = new QLabel(parent);
+    l->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    return l;
+}
+
+/// Reports epochs to the wizard on its thread; cancel is polled by the trainer between batches.
+class WizardObserver : public ml::TrainingObserver {
+public:
+    WizardObserver(TrainingWizard *wizard, int run, std::shared_ptr<std::atomic_bool> cancel, std::function<void(int, ml::EpochReport)> onEpoch)
+        : mWizard(wizard), mRun(run), mCancel(std::move(cancel)), mOnEpoch(std::move(onEpoch))
+    {
+    }
+    void epochFinished(const ml::EpochReport &report) override
+    {
+        QMetaObject::invokeMethod(mWizard, [f = mOnEpoch, run = mRun, report] { f(run, report); }, Qt::QueuedConnection);
+    }
+    bool cancelled() const override { return *mCancel; }
+
+private:
+    TrainingWizard *mWizard;
+    int mRun;
+    std::shared_ptr<std::atomic_bool> mCancel;
+    std::function<void(int, ml::EpochReport)> mOnEpoch;
+};
+
+} // namespace
+
+class WizardDataPage : public QWizardPage {
+public:
+    explicit WizardDataPage(TrainingWizard *w) : mWizard(w), mCounts(monospace(this)), mWarning(new QLabel(this))
+    {
+        setTitle(tr("Data"));
+        setSubTitle(tr("What to train on: the study database's labelled records (not rejected), or a manifest: an imported public "
+                       "dataset (ecgscope-cli dataset import) or an exported training set."));
+        auto *fromDb = new QRadioButton(tr("Labelled records of the open study database"), this);
+        auto *fromFile = new QRadioButton(tr("A manifest file:"), this);
+        auto *path = new QLineEdit(this);
+        auto *browse = new QPushButton(tr("Browse..."), this);
+        fromDb->setEnabled(w->mDb != nullptr);
+        (w->mDb ? fromDb : fromFile)->setChecked(true);
+        registerField(QStringLiteral("fromDatabase"), fromDb);
+        registerField(QStringLiteral("manifestPath"), path);
+        connect(browse, &QPushButton::clicked, this, [this, path] {
+            const QString f = QFileDialog::getOpenFileName(this, tr("Manifest"), QString(), tr("Manifest (*.csv)"));
+            if (!f.isEmpty())
+                path->setText(f);
+        });
+        connect(path, &QLineEdit::textChanged, this, [this, fromFile] {
+            fromFile->setChecked(true);
+            reload();
+        });
+        connect(fromDb, &QRadioButton::toggled, this, &WizardDataPage::reload);
+        mWarning->setWordWrap(true);
+        mWarning->setStyleSheet(QStringLiteral("color: #b00"));
+        auto *row = new QHBoxLayout;
+        row->addWidget(fromFile);
+        row->addWidget(path, 1);
+        row->addWidget(browse);
+        auto *layout = new QVBoxLayout(this);
+        layout->addWidget(fromDb);
+        layout->addLayout(row);
+        layout->addWidget(mCounts);
+        layout->addWidget(mWarning);
+        layout->addStretch();
+    }
+    void initializePage() override { reload(); }
+    bool isComplete() const override { return !mWizard->mLoaded.entries.empty(); }
+
+private:
+    void reload()
+    {
+        mWizard->loadData();
+        const dataset::Manifest &m = mWizard->mLoaded;
+        QString text = m.entries.empty() ? QString() : tr("%1 records, %2 classes\n\n").arg(m.entries.size()).arg(m.classCount);
+        QStringList small;
+        if (!m.entries.empty()) {
+            const std::vector<int> counts = m.classCounts();
+            for (int c = 0; c < m.classCount; ++c) {
+                text += QStringLiteral("%1 %2\n").arg(dataset::className(c).leftJustified(8)).arg(counts[size_t(c)], 6);
+                if (counts[size_t(c)] < kTooFewToLearn)
+                    small << QStringLiteral("%1 (%2)").arg(dataset::className(c)).arg(counts[size_t(c)]);
+            }
+        }
+        mCounts->setText(text);
+        QString warning = mWizard->mFailures.join(QLatin1Char('\n'));
+        if (!small.isEmpty())
+            warning += tr("Too few records to learn from (fewer than %1): %2. Expect poor recall for these classes.")
+                           .arg(kTooFewToLearn)
+                           .arg(small.join(QStringLiteral(", ")));
+        mWarning->setText(warning);
+        Q_EMIT completeChanged();
+    }
+    TrainingWizard *mWizard;
+    QLabel *mCounts;
+    QLabel *mWarning;
+};
+
+class WizardSplitPage : public QWizardPage {
+public:
+    explicit WizardSplitPage(TrainingWizard *w) : mWizard(w), mTable(monospace(this))
+    {
+        setTitle(tr("Split"));
+        setSubTitle(tr("Training, validation (early stopping) and test (the comparison) sets. Patients never span two sets."));
+        auto *stratified = new QRadioButton(tr("Patient-wise stratified"), this);
+        mFolds = new QRadioButton(tr("The dataset's own folds (10 = test, 9 = validation)"), this);
+        mKeep = new QRadioButton(tr("Keep the manifest's split"), this);
+        stratified->setChecked(true);
+        auto *val = new QDoubleSpinBox(this);
+        auto *test = new QDoubleSpinBox(this);
+        for (QDoubleSpinBox *s : {val, test}) {
+            s->setRange(0.05, 0.5);
+            s->setSingleStep(0.05);
+            s->setValue(0.15);
+        }
+        auto *seed = new QSpinBox(this);
+        seed->setRange(1, 1000000);
+        registerField(QStringLiteral("useFolds"), mFolds);
+        registerField(QStringLiteral("keepSplit"), mKeep);
+        registerField(QStringLiteral("valFraction"), val, "value", SIGNAL(valueChanged(double)));
+        registerField(QStringLiteral("testFraction"), test, "value", SIGNAL(valueChanged(double)));
+        registerField(QStringLiteral("seed"), seed);
+        for (QAbstractButton *b : {static_cast<QAbstractButton *>(stratified), static_cast<QAbstractButton *>(mFolds), static_cast<QAbstractButton *>(mKeep)})
+            connect(b, &QAbstractButton::toggled, this, &WizardSplitPage::update);
+        connect(val, &QDoubleSpinBox::valueChanged, this, &WizardSplitPage::update);
+        connect(test, &QDoubleSpinBox::valueChanged, this, &WizardSplitPage::update);
+        connect(seed, &QSpinBox::valueChanged, this, &WizardSplitPage::update);
+        auto *form = new QFormLayout;
+        form->addRow(tr("Validation fraction"), val);
+        form->addRow(tr("Test fraction"), test);
+        form->addRow(tr("Seed"), seed);
+        auto *layout = new QVBoxLayout(this);
+        layout->addWidget(stratified);
+        layout->addLayout(form);
+        layout->addWidget(mFolds);
+        layout->addWidget(mKeep);
+        layout->addWidget(mTable);
+        layout->addStretch();
+    }
+    void initializePage() override
+    {
+        const auto &entries = mWizard->mLoaded.entries;
+        mFolds->setEnabled(std::any_of(entries.begin(), entries.end(), [](const dataset::Entry &e) { return e.fold > 0; }));
+        mKeep->setEnabled(std::all_of(entries.begin(), entries.end(), [](const dataset::Entry &e) { return !e.split.isEmpty(); }));
+        update();
+    }
+    bool isComplete() const override { return mOk; }
+
+private:
+    void update()
+    {
+        mOk = mWizard->applySplit();
+        mTable->setText(mOk ? mWizard->mManifest.splitTable() : mWizard->mFailures.join(QLatin1Char('\n')));
+        Q_EMIT completeChanged();
+    }
+    TrainingWizard *mWizard;
+    QRadioButton *mFolds;
+    QRadioButton *mKeep;
+    QLabel *mTable;
+    bool mOk = false;
+};
+
+class WizardModelPage : public QWizardPage {
+public:
+    WizardModelPage()
+    {
+        setTitle(tr("Model"));
+        setSubTitle(tr("A 1-D ResNet (width = channels of the first stage, depth = residual blocks per stage) or an "
+                       "InceptionTime-style net (width = filters per branch, depth = modules)."));
+        auto *arch = new QComboBox(this);
+        arch->addItems({tr("ResNet"), tr("Inception")});
+        auto *width = new QSpinBox(this);
+        width->setRange(4, 128);
+        width->setValue(32);
+        auto *depth = new QSpinBox(this);
+        depth->setRange(1, 8);
+        depth->setValue(2);
+        registerField(QStringLiteral("architecture"), arch);
+        registerField(QStringLiteral("width"), width);
+        registerField(QStringLiteral("depth"), depth);
+        auto *form = new QFormLayout(this);
+        form->addRow(tr("Architecture"), arch);
+        form->addRow(tr("Width"), width);
+        form->addRow(tr("Depth"), depth);
+    }
+};
+
+class WizardStrategyPage : public QWizardPage {
+public:
+    explicit WizardStrategyPage(const QString &output)
+    {
+        setTitle(tr("Imbalance strategies"));
+        setSubTitle(tr("Each ticked strategy is one run on the same split; the results page compares them side by side."));
+        auto *form = new QFormLayout(this);
+        const auto tick = [&](const QString &field, const QString &text, bool on) {
+            auto *box = new QCheckBox(text, this);
+            box->setChecked(on);
+            registerField(field, box);
+            connect(box, &QCheckBox::toggled, this, &QWizardPage::completeChanged);
+            mBoxes << box;
+            return box;
+        };
+        form->addRow(tick(QStringLiteral("none"), tr("None (plain, imbalanced)"), true));
+        auto *gamma = new QDoubleSpinBox(this);
+        gamma->setRange(0.0, 10.0);
+        gamma->setValue(2.0);
+        auto *alpha = new QLineEdit(this);
+        alpha->setPlaceholderText(tr("per class, comma-separated; empty = 1"));
+        registerField(QStringLiteral("gamma"), gamma, "value", SIGNAL(valueChanged(double)));
+        registerField(QStringLiteral("alpha"), alpha);
+        form->addRow(tick(QStringLiteral("focal"), tr("Focal loss"), true));
+        form->addRow(tr("    gamma"), gamma);
+        form->addRow(tr("    alpha"), alpha);
+        auto *scheme = new QComboBox(this);
+        scheme->addItems({tr("inverse frequency"), tr("effective number (beta 0.999)")});
+        registerField(QStringLiteral("scheme"), scheme);
+        form->addRow(tick(QStringLiteral("weights"), tr("Class weights"), false));
+        form->addRow(tr("    scheme"), scheme);
+        form->addRow(tick(QStringLiteral("balance"), tr("Balance (undersample to the smallest class)"), false));
+        auto *groups = new QLineEdit(QStringLiteral("1,2,3;4;5;6;7"), this);
+        registerField(QStringLiteral("groups"), groups);
+        form->addRow(tick(QStringLiteral("subclass"), tr("Subclass (two stages)"), false));
+        form->addRow(tr("    groups (classes 1-7, ';' between groups)"), groups);
+        auto *epochs = new QSpinBox(this);
+        epochs->setRange(1, 500);
+        epochs->setValue(30);
+        auto *batch = new QSpinBox(this);
+        batch->setRange(2, 1024);
+        batch->setValue(32);
+        auto *lr = new QDoubleSpinBox(this);
+        lr->setDecimals(5);
+        lr->setRange(0.00001, 1.0);
+        lr->setSingleStep(0.0001);
+        lr->setValue(0.001);
+        auto *out = new QLineEdit(output, this);
+        registerField(QStringLiteral("epochs"), epochs);
+        registerField(QStringLiteral("batch"), batch);
+        registerField(QStringLiteral("learningRate"), lr, "value", SIGNAL(valueChanged(double)));
+        registerField(QStringLiteral("output*"), out);
+        form->addRow(tr("Epochs (early stopping after 8 without progress)"), epochs);
+        form->addRow(tr("Batch size"), batch);
+        form->addRow(tr("Learning rate (Adam, cosine schedule)"), lr);
+        form->addRow(tr("Output folder"), out);
+    }
+    bool isComplete() const override
+    {
+        return QWizardPage::isComplete() && std::any_of(mBoxes.begin(), mBoxes.end(), [](const QCheckBox *b) { return b->isChecked(); });
+    }
+
+private:
+    QList<QCheckBox *> mBoxes;
+};
+
+class WizardRunPage : public QWizardPage {
+public:
+    explicit WizardRunPage(TrainingWizard *w) : mWizard(w)
+    {
+        setTitle(tr("Training"));
+        setSubTitle(tr("One run after another on a worker thread. Cancel stops the current run; finished runs are kept."));
+        setCommitPage(true);
+        setButtonText(QWizard::CommitButton, tr("Results"));
+        w->mStatus = new QLabel(this);
+        w->mProgress = new QProgressBar(this);
+        w->mLiveChart = new QChart;
+        w->mLiveChart->setTitle(tr("Training loss (solid) and validation macro-F1 (dashed)"));
+        auto *cancel = new QPushButton(tr("Cancel training"), this);
+        connect(cancel, &QPushButton::clicked, w, &TrainingWizard::cancel);
+        connect(w, &TrainingWizard::runsFinished, this, [this, cancel] {
+            cancel->setEnabled(false);
+            Q_EMIT completeChanged();
+        });
+        auto *layout = new QVBoxLayout(this);
+        layout->addWidget(w->mStatus);
+        layout->addWidget(w->mProgress);
+        layout->addWidget(new QChartView(w->mLiveChart, this), 1);
+        layout->addWidget(cancel);
+    }
+    void initializePage() override { mWizard->startRuns(); }
+    bool isComplete() const override { return !mWizard->isRunning(); }
+
+private:
+    TrainingWizard *mWizard;
+};
+
+class WizardResultsPage : public QWizardPage {
+public:
+    explicit WizardResultsPage(TrainingWizard *w) : mWizard(w), mRun(new QComboBox(this))
+    {
+        setTitle(tr("Results on the test set"));
+        w->mComparison = new ComparisonView(this);
+        auto *png = new QPushButton(tr("Export PNG..."), this);
+        auto *pdf = new QPushButton(tr("Export PDF..."), this);
+        auto *csv = new QPushButton(tr("Export CSV..."), this);
+        auto *save = new QPushButton(tr("Save Model As..."), this);
+        auto *active = new QPushButton(tr("Make Active Classifier"), this);
+        const auto exportTo = [this, w](const QString &filter, bool table) {
+            const QString path = QFileDialog::getSaveFileName(this, tr("Export the comparison"), QString(), filter);
+            if (path.isEmpty())
+                return;
+            const QString error = table ? w->mComparison->exportCsv(path) : w->mComparison->exportImage(path);
+            if (!error.isEmpty())
+                QMessageBox::warning(this, tr("Export failed"), error);
+        };
+        connect(png, &QPushButton::clicked, this, [exportTo] { exportTo(tr("PNG (*.png)"), false); });
+        connect(pdf, &QPushButton::clicked, this, [exportTo] { exportTo(tr("PDF (*.pdf)"), false); });
+        connect(csv, &QPushButton::clicked, this, [exportTo] { exportTo(tr("CSV (*.csv)"), true); });
+        connect(active, &QPushButton::clicked, this, [this] { mWizard->makeActive(mRun->currentIndex()); });
+        connect(save, &QPushButton::clicked, this, [this] {
+            const int run = mRun->currentIndex();
+            if (run < 0)
+                return;
+            const QString to = QFileDialog::getExistingDirectory(this, tr("Copy the model (weights and model card) into"));
+            if (to.isEmpty())
+                return;
+            const QDir from(mWizard->finishedRuns()[size_t(run)].modelDir);
+            for (const QString &f : from.entryList(QDir::Files))
+                if (!QFile::copy(from.filePath(f), QDir(to).filePath(f)))
+                    QMessageBox::warning(this, tr("Save failed"), tr("%1: cannot copy %2").arg(to, f));
+        });
+        auto *buttons = new QHBoxLayout;
+        for (QPushButton *b : {png, pdf, csv})
+            buttons->addWidget(b);
+        buttons->addStretch();
+        buttons->addWidget(mRun);
+        buttons->addWidget(save);
+        buttons->addWidget(active);
+        auto *layout = new QVBoxLayout(this);
+        layout->addWidget(w->mComparison, 1);
+        layout->addLayout(buttons);
+    }
+    void initializePage() override
+    {
+        mWizard->mComparison->setRuns(mWizard->finishedRuns());
+        mRun->clear();
+        for (const ml::RunRecord &r : mWizard->finishedRuns())
+            mRun->addItem(r.name);
+        setSubTitle(mWizard->statusText());
+    }
+
+private:
+    TrainingWizard *mWizard;
+    QComboBox *mRun;
+};
+
+TrainingWizard::TrainingWizard(store::StudyDatabase *db, const QString &outputFolder, QWidget *parent)
+    : QWizard(parent), mDb(db), mOutput(outputFolder)
+{
+    setWindowTitle(tr("Training Wizard"));
+    setDefaultProperty("QDoubleSpinBox", "value", SIGNAL(valueChanged(double)));
+    setPage(DataPage, new WizardDataPage(this));
+    setPage(SplitPage, new WizardSplitPage(this));
+    setPage(ModelPage, new WizardModelPage);
+    setPage(StrategyPage, new WizardStrategyPage(outputFolder));
+    setPage(RunPage, new WizardRunPage(this));
+    setPage(ResultsPage, new WizardResultsPage(this));
+    setOption(QWizard::NoBackButtonOnLastPage, true);
+    resize(1300, 900);
+    connect(&mJob, &QFutureWatcher<void>::finished, this, &TrainingWizard::runsFinished);
+}
+
+TrainingWizard::~TrainingWizard()
+{
+    cancel();
+    mJob.waitForFinished();
+}
+
+bool TrainingWizard::loadData()
+{
+    mFailures.clear();
+    mLoaded = dataset::Manifest{};
+    if (field(QStringLiteral("fromDatabase")).toBool() && mDb) {
+        const QString folder = QDir(mOutput).filePath(QStringLiteral("trainingset-%1").arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMddTHHmmss"))));
+        if (Status s = mDb->exportTrainingSet(folder, true); !s) {
+            mFailures << s.error();
+            return false;
+        }
+        auto m = dataset::readManifest(folder + QStringLiteral("/manifest.csv"));
+        if (!m) {
+            mFailures << m.error();
+            return false;
+        }
+        mLoaded = std::move(m).value();
+        return true;
+    }
+    const QString path = field(QStringLiteral("manifestPath")).toString();
+    if (path.isEmpty())
+        return false;
+    auto m = dataset::readManifest(path);
+    if (!m) {
+        mFailures << m.error();
+        return false;
+    }
+    mLoaded = std::move(m).value();
+    return true;
+}
+
+bool TrainingWizard::applySplit()
+{
+    mFailures.clear();
+    mManifest = mLoaded;
+    if (!field(QStringLiteral("keepSplit")).toBool()) {
+        dataset::SplitOptions options;
+        options.useFolds = field(QStringLiteral("useFolds")).toBool();
+        options.validationFraction = field(QStringLiteral("valFraction")).toDouble();
+        options.testFraction = field(QStringLiteral("testFraction")).toDouble();
+        options.seed = uint64_t(field(QStringLiteral("seed")).toInt());
+        if (Status s = dataset::assignSplits(mManifest, options); !s) {
+            mFailures << s.error();
+            return false;
+        }
+    }
+    for (const char *split : {"train", "val", "test"})
+        if (mManifest.inSplit(QLatin1String(split)).empty()) {
+            mFailures << tr("the %1 set is empty: more records, or larger fractions, are needed").arg(QLatin1String(split));
+            return false;
+        }
+    return true;
+}
+
+Result<std::vector<ml::TrainConfig>> TrainingWizard::configs() const
+{
+    using R = Result<std::vector<ml::TrainConfig>>;
+    ml::TrainConfig base;
+    base.net.architecture = field(QStringLiteral("architecture")).toInt() == 1 ? ml::Architecture::Inception : ml::Architecture::ResNet;
+    base.net.width = field(QStringLiteral("width")).toInt();
+    base.net.depth = field(QStringLiteral("depth")).toInt();
+    base.epochs = field(QStringLiteral("epochs")).toInt();
+    base.batchSize = field(QStringLiteral("batch")).toInt();
+    base.learningRate = field(QStringLiteral("learningRate")).toDouble();
+    base.seed = uint64_t(field(QStringLiteral("seed")).toInt());
+    std::vector<ml::TrainConfig> out;
+    if (field(QStringLiteral("none")).toBool())
+        out.push_back(base);
+    if (field(QStringLiteral("focal")).toBool()) {
+        ml::TrainConfig c = base;
+        c.strategy.focal = true;
+        c.strategy.gamma = field(QStringLiteral("gamma")).toDouble();
+        for (const QString &a : field(QStringLiteral("alpha")).toString().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            bool ok = false;
+            c.strategy.alpha.push_back(a.trimmed().toDouble(&ok));
+            if (!ok)
+                return R::failure(tr("focal alpha: '%1' is not a number").arg(a));
+        }
+        if (!c.strategy.alpha.empty() && int(c.strategy.alpha.size()) != mManifest.classCount)
+            return R::failure(tr("focal alpha: %1 values for %2 classes").arg(c.strategy.alpha.size()).arg(mManifest.classCount));
+        out.push_back(c);
+    }
+    if (field(QStringLiteral("weights")).toBool()) {
+        ml::TrainConfig c = base;
+        c.strategy.classWeights = true;
+        c.strategy.scheme = field(QStringLiteral("scheme")).toInt() == 1 ? ml::WeightScheme::EffectiveNumber : ml::WeightScheme::InverseFrequency;
+        out.push_back(c);
+    }
+    if (field(QStringLiteral("balance")).toBool()) {
+        ml::TrainConfig c = base;
+        c.strategy.balance = true;
+        out.push_back(c);
+    }
+    if (field(QStringLiteral("subclass")).toBool()) {
+        ml::TrainConfig c = base;
+        c.strategy.subclass = true;
+        std::set<int> seen;
+        for (const QString &group : field(QStringLiteral("groups")).toString().split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
+            c.strategy.groups.emplace_back();
+            for (const QString &member : group.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+                const int cls = member.trimmed().toInt() - 1;
+                if (cls < 0 || cls >= mManifest.classCount || !seen.insert(cls).second)
+                    return R::failure(tr("subclass groups: '%1' is not a class 1-%2 used once").arg(member.trimmed()).arg(mManifest.classCount));
+                c.strategy.groups.back().push_back(cls);
+            }
+        }
+        if (int(seen.size()) != mManifest.classCount)
+            return R::failure(tr("subclass groups must use every class 1-%1 once").arg(mManifest.classCount));
+        out.push_back(c);
+    }
+    return out;
+}
+
+void TrainingWizard::startRuns()
+{
+    auto configs = this->configs();
+    mFinished.clear();
+    if (!configs) {
+        mFailures = QStringList{configs.error()};
+        mStatus->setText(configs.error());
+        Q_EMIT runsFinished();
+        return;
+    }
+    mConfigs = std::move(configs).value();
+    mEpochsDone = 0;
+    mEpochsTotal = 0;
+    for (const ml::TrainConfig &c : mConfigs) {
+        int stages = 1;
+        if (c.strategy.subclass)
+            for (const auto &g : c.strategy.effectiveGroups(mManifest.classCount))
+                stages += g.size() > 1 ? 1 : 0;
+        mEpochsTotal += c.epochs * stages;
+    }
+    mProgress->setRange(0, mEpochsTotal);
+    mProgress->setValue(0);
+    mStartedMs = QDateTime::currentMSecsSinceEpoch();
+    mCancel = std::make_shared<std::atomic_bool>(false);
+    const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMddTHHmmss"));
+    const QString out = field(QStringLiteral("output")).toString();
+    mLiveChart->removeAllSeries();
+    for (QAbstractAxis *a : mLiveChart->axes())
+        mLiveChart->removeAxis(a);
+    auto *x = new QValueAxis;
+    x->setRange(1, std::max(2, mConfigs.front().epochs));
+    x->setLabelFormat(QStringLiteral("%d"));
+    x->setTickType(QValueAxis::TicksDynamic);
+    x->setTickAnchor(1);
+    x->setTickInterval(std::max(1, mConfigs.front().epochs / 10));
+    auto *y = new QValueAxis;
+    y->setRange(0.0, 2.0);
+    mLiveChart->addAxis(x, Qt::AlignBottom);
+    mLiveChart->addAxis(y, Qt::AlignLeft);
+    for (const ml::TrainConfig &c : mConfigs) {
+        auto *loss = new QLineSeries;
+        auto *f1 = new QLineSeries;
+        loss->setName(c.net.name() + QStringLiteral(" / ") + c.strategy.name());
+        f1->setName(loss->name() + tr(" val F1"));
+        for (QLineSeries *s : {loss, f1}) {
+            mLiveChart->addSeries(s);
+            s->attachAxis(x);
+            s->attachAxis(y);
+        }
+        QPen dashed = f1->pen();
+        dashed.setStyle(Qt::DashLine);
+        dashed.setColor(loss->color());
+        f1->setPen(dashed);
+    }
+    mStatus->setText(tr("Starting %1 run(s)...").arg(mConfigs.size()));
+    const auto onEpoch = [this](int run, const ml::EpochReport &r) { this->onEpoch(run, r); };
+    mJob.setFuture(QtConcurrent::run([this, configs = mConfigs, manifest = mManifest, out, stamp, cancel = mCancel, onEpoch] {
+        for (size_t i = 0; i < configs.size() && !*cancel; ++i) {
+            const ml::TrainConfig &c = configs[i];
+            const QString name = c.net.name() + QStringLiteral(" / ") + c.strategy.name();
+            const QString dir = QDir(out).filePath(QStringLiteral("%1-%2-%3").arg(stamp, c.net.name(), QString(c.strategy.name()).replace(QLatin1Char('+'), QLatin1Char('_'))));
+            QMetaObject::invokeMethod(this, [this, i] { mCurrentRun = int(i); }, Qt::QueuedConnection);
+            WizardObserver observer(this, int(i), cancel, onEpoch);
+            auto result = ml::train(manifest, c, dir, &observer);
+            QMetaObject::invokeMethod(this, [this, name, result = std::move(result), cancel] {
+                if (result) {
+                    mFinished.push_back(ml::RunRecord::fromResult(name, result.value()));
+                    if (mDb)
+                        if (Status s = mDb->addRun(mFinished.back().toJson()); !s)
+                            mFailures << s.error();
+                } else if (!*cancel) {
+                    mFailures << QStringLiteral("%1: %2").arg(name, result.error());
+                }
+            }, Qt::QueuedConnection);
+        }
+    }));
+}
+
+void TrainingWizard::onEpoch(int run, const ml::EpochReport &report)
+{
+    ++mEpochsDone;
+    mProgress->setValue(std::min(mEpochsDone, mEpochsTotal));
+    const auto series = mLiveChart->series();
+    if (2 * run + 1 < series.size()) {
+        static_cast<QLineSeries *>(series[2 * run])->append(report.epoch, report.trainLoss);
+        static_cast<QLineSeries *>(series[2 * run + 1])->append(report.epoch, report.validationMacroF1);
+    }
+    const qint64 elapsed = QDateTime::currentMSecsSinceEpoch() - mStartedMs;
+    const qint64 eta = mEpochsDone > 0 ? elapsed * std::max(0, mEpochsTotal - mEpochsDone) / mEpochsDone : 0;
+    mStatus->setText(tr("Run %1 of %2: %3, %4 epoch %5/%6, loss %7, validation macro-F1 %8  ·  elapsed %9, ETA %10 (at most)")
+                         .arg(run + 1)
+                         .arg(mConfigs.size())
+                         .arg(mConfigs[size_t(run)].net.name() + QStringLiteral(" / ") + mConfigs[size_t(run)].strategy.name(), report.stage)
+                         .arg(report.epoch)
+                         .arg(report.epochs)
+                         .arg(report.trainLoss, 0, 'f', 3)
+                         .arg(report.validationMacroF1, 0, 'f', 3)
+                         .arg(minutes(elapsed), minutes(eta)));
+    Q_EMIT progressed();
+}
+
+void TrainingWizard::cancel()
+{
+    if (mCancel)
+        *mCancel = true;
+}
+
+QString TrainingWizard::statusText() const
+{
+    QString text = tr("%1 of %2 run(s) finished on %3 test records.").arg(mFinished.size()).arg(mConfigs.size()).arg(mManifest.inSplit(QStringLiteral("test")).size());
+    if (mCancel && *mCancel)
+        text += tr(" Training was cancelled; the finished runs are kept.");
+    if (!mFailures.isEmpty())
+        text += QLatin1Char(' ') + mFailures.join(QStringLiteral("; "));
+    return text;
+}
+
+bool TrainingWizard::makeActive(int run)
+{
+    if (run < 0 || run >= int(mFinished.size()))
+        return false;
+    const QString dir = mFinished[size_t(run)].modelDir;
+    if (mDb)
+        mDb->setActiveModel(dir);
+    Q_EMIT activeModelChanged(dir);
+    return true;
+}
+
+} // namespace ecgscope::ui
