@@ -1,0 +1,105 @@
+#!/usr/bin/python3
+"""Turns the outputs of bench/run-benchmarks.sh (a folder) into docs/benchmarks.md on stdout."""
+import glob
+import json
+import os
+import platform
+import subprocess
+import sys
+
+W = sys.argv[1]
+
+
+def load(name):
+    path = os.path.join(W, name)
+    return json.load(open(path)) if os.path.exists(path) else None
+
+
+def ratio(ours, theirs, higher_is_better=True):
+    if not ours or not theirs:
+        return "-"
+    r = ours / theirs if higher_is_better else theirs / ours
+    return f"**{r:.2f}×**" if r >= 1.0 else f"{r:.2f}× (slower)"
+
+
+def wall_and_rss(name):
+    wall = rss = None
+    for line in open(os.path.join(W, name)):
+        line = line.strip()
+        if line.startswith("Elapsed (wall clock)"):
+            t = line.split(": ")[-1].split(":")
+            wall = sum(float(x) * 60 ** i for i, x in enumerate(reversed(t)))
+        if line.startswith("Maximum resident set size"):
+            rss = int(line.split(": ")[-1]) / 1024.0
+    return wall, rss
+
+
+cpu = subprocess.run(["sh", "-c", "lscpu | sed -n 's/^Model name: *//p'"], capture_output=True, text=True).stdout.strip()
+cpp_any = load("cpp-resnet-1000-1.json")
+py_any = load("py-resnet-1000-1.json")
+print("# Benchmarks\n")
+print(f"Regenerate with `bench/run-benchmarks.sh` (one run, everything on the same machine). This run: {os.cpu_count()} cores, "
+      f"{cpu or platform.processor()}, Debian {open('/etc/debian_version').read().strip()}; "
+      f"EcgScope on {cpp_any['runtime'] if cpp_any else '?'}; Python: {py_any['runtime'] if py_any else '?'} (Debian's python3-torch, "
+      f"the same 1.13 sources as libtorch-dev), both with OpenBLAS (`libopenblas0-pthread`).\n")
+print("Ratios are EcgScope's speed over the other tool's: above 1 EcgScope is faster. \"PyTorch\" is Python as a user runs it; "
+      "\"PyTorch, BLAS 1 thread\" is the same with `OPENBLAS_NUM_THREADS=1`, the setting EcgScope applies to itself "
+      "(`ml::limitBlasThreads`). Both sides load the same weights and inputs (`ecgscope-cli bench --net ... --export`, "
+      "`bench/pytorch_bench.py`), and the logits agree to the maximum absolute difference shown.\n")
+
+print("## Inference: one ECG (batch 1), latency\n")
+print("| network | samples | threads | GFLOP per ECG | EcgScope ms | PyTorch ms | PyTorch, BLAS 1 thread, ms | vs PyTorch | vs PyTorch, BLAS 1 thread | EcgScope GFLOP/s | logit difference |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
+rows = []
+for net in ("resnet", "inception"):
+    for length in (1000, 2500):
+        for threads in (1, 2):
+            tag = f"{net}-{length}-{threads}"
+            c, p, q = load(f"cpp-{tag}.json"), load(f"py-{tag}.json"), load(f"pyblas1-{tag}.json")
+            if c and p and q:
+                rows.append((net, length, threads, c, p, q))
+for net, length, threads, c, p, q in rows:
+    gflop = p["flops_per_ecg"] / 1e9
+    print(f"| {net} | {length} | {threads} | {gflop:.3f} | {c['latency_ms']:.2f} | {p['latency_ms']:.2f} | {q['latency_ms']:.2f} | "
+          f"{ratio(c['latency_ms'], p['latency_ms'], False)} | {ratio(c['latency_ms'], q['latency_ms'], False)} | "
+          f"{gflop / (c['latency_ms'] / 1000):.1f} | {p['max_abs_logit_difference']:.1e} |")
+
+print("\n## Inference: batched throughput (batch 32), ECGs per second\n")
+print("| network | samples | threads | EcgScope | PyTorch | PyTorch, BLAS 1 thread | vs PyTorch | vs PyTorch, BLAS 1 thread | EcgScope GFLOP/s |")
+print("|---|---|---|---|---|---|---|---|---|")
+for net, length, threads, c, p, q in rows:
+    ours, theirs, tuned = 1000 / c["batched_ms_per_ecg"], 1000 / p["batched_ms_per_ecg"], 1000 / q["batched_ms_per_ecg"]
+    print(f"| {net} | {length} | {threads} | {ours:.0f} | {theirs:.0f} | {tuned:.0f} | {ratio(ours, theirs)} | {ratio(ours, tuned)} | "
+          f"{ours * p['flops_per_ecg'] / 1e9:.1f} |")
+
+print("\n## Training: samples per second (Adam, cross-entropy, batch 32, identical batches)\n")
+print("| network | samples | threads | EcgScope | PyTorch | PyTorch, BLAS 1 thread | vs PyTorch | vs PyTorch, BLAS 1 thread |")
+print("|---|---|---|---|---|---|---|---|")
+for net, length, threads, c, p, q in rows:
+    print(f"| {net} | {length} | {threads} | {c['train_samples_per_s']:.0f} | {p['train_samples_per_s']:.0f} | {q['train_samples_per_s']:.0f} | "
+          f"{ratio(c['train_samples_per_s'], p['train_samples_per_s'])} | {ratio(c['train_samples_per_s'], q['train_samples_per_s'])} |")
+
+print("\n## Loading files (whole record into µV floats), files per second\n")
+print("| format | EcgScope | Python | vs Python |")
+print("|---|---|---|---|")
+for name, ours, theirs, who in (("WFDB format 16, 10 s 12-lead 500 Hz", "load-wfdb.json", "load-wfdb-numpy.json", "numpy"),
+                                ("DICOM 12-lead ECG, same records", "load-dicom.json", "load-dicom-pydicom.json", "pydicom"),
+                                ("XML (GE MUSE, Philips, HL7 aECG samples)", "load-xml.json", None, None)):
+    o, t = load(ours), load(theirs) if theirs else None
+    if o:
+        theirs_text = "%.0f (%s)" % (t["files_per_s"], who) if t else "-"
+        versus = ratio(o["files_per_s"], t["files_per_s"]) if t else "-"
+        print(f"| {name} | {o['files_per_s']:.0f} | {theirs_text} | {versus} |")
+
+print("\n## Import and classify a folder of 1,000 synthetic records (10 s, 12 leads, 500 Hz), end to end\n")
+print("| step | wall time | peak memory (RSS) |")
+print("|---|---|---|")
+for step, name in (("`ecgscope-cli review import` (read, hash, store, labels)", "time-import.txt"),
+                   ("`ecgscope-cli review classify` (bundled model, one transaction per record)", "time-classify.txt")):
+    wall, rss = wall_and_rss(name)
+    print(f"| {step} | {wall:.1f} s ({1000 / wall:.0f} records/s) | {rss:.0f} MiB |")
+
+print("\n## Viewer redraw\n")
+print("```")
+print(open(os.path.join(W, "viewer.txt")).read().strip())
+print("```")

@@ -1,0 +1,59 @@
+#!/bin/bash
+# Regenerates docs/benchmarks.md: EcgScope side by side with what a user would otherwise run (PyTorch in
+# Python, pydicom, numpy), in one run on this machine. Needs Debian's python3-torch, python3-pydicom,
+# python3-numpy and GNU time (installed here when missing). Takes about 10 minutes on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+missing=()
+for p in python3-torch python3-pydicom python3-numpy time; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then apt-get install -y -q "${missing[@]}"; else sudo apt-get install -y -q "${missing[@]}"; fi
+fi
+PY=/usr/bin/python3 # Debian's, where python3-torch is
+cmake --preset release >/dev/null
+cmake --build --preset release
+BIN=build/release/bin
+W=build/bench
+rm -rf "$W" && mkdir -p "$W"
+
+echo "== networks: EcgScope (LibTorch) and PyTorch on the same weights and batches"
+for spec in "resnet 32 2" "inception 16 6"; do
+  read -r net width depth <<<"$spec"
+  for length in 1000 2500; do
+    for threads in 1 2; do
+      tag="$net-$length-$threads"
+      "$BIN/ecgscope-cli" bench --net "$net" --width "$width" --depth "$depth" --length "$length" --threads "$threads" \
+        --export "$W/$net-$length" > "$W/cpp-$tag.json"
+      "$PY" bench/pytorch_bench.py --net "$net" --width "$width" --depth "$depth" --threads "$threads" "$W/$net-$length" > "$W/py-$tag.json"
+      OPENBLAS_NUM_THREADS=1 "$PY" bench/pytorch_bench.py --net "$net" --width "$width" --depth "$depth" --threads "$threads" \
+        "$W/$net-$length" > "$W/pyblas1-$tag.json"
+    done
+  done
+done
+
+echo "== loading"
+"$BIN/ecgscope-cli" dataset synth --per-class 34 --no-other --rate 500 --seed 7 -o "$W/files" >/dev/null
+for h in "$W"/files/records/*.hea; do "$BIN/ecgscope-cli" convert "$h" "${h%.hea}.dcm" >/dev/null; done
+"$BIN/ecgscope-cli" bench --load --repeats 30 "$W"/files/records/*.hea > "$W/load-wfdb.json"
+"$BIN/ecgscope-cli" bench --load --repeats 30 "$W"/files/records/*.dcm > "$W/load-dicom.json"
+"$PY" bench/load_bench.py wfdb "$W"/files/records/*.hea "$W"/files/records/*.hea "$W"/files/records/*.hea > "$W/load-wfdb-numpy.json"
+"$PY" bench/load_bench.py dicom "$W"/files/records/*.dcm "$W"/files/records/*.dcm "$W"/files/records/*.dcm > "$W/load-dicom-pydicom.json"
+xml=$(ls ../shared/samples/muse/*.xml ../shared/samples/philips/*.xml ../shared/samples/hl7aecg/*.xml 2>/dev/null || true)
+if [ -n "$xml" ]; then
+  # shellcheck disable=SC2086
+  "$BIN/ecgscope-cli" bench --load --repeats 100 $xml > "$W/load-xml.json"
+fi
+
+echo "== import and classify 1,000 records end to end"
+"$BIN/ecgscope-cli" dataset synth --per-class 167 --no-other --rate 500 --seed 11 -o "$W/e2e" >/dev/null
+/usr/bin/time -v "$BIN/ecgscope-cli" review import "$W/e2e.ecgdb" "$W/e2e/records" > /dev/null 2> "$W/time-import.txt"
+/usr/bin/time -v "$BIN/ecgscope-cli" review classify "$W/e2e.ecgdb" > "$W/classify.txt" 2> "$W/time-classify.txt"
+
+echo "== viewer"
+QT_QPA_PLATFORM=offscreen "$BIN/ecgscope-bench-viewer" --repeats 50 > "$W/viewer.txt"
+
+"$PY" bench/report.py "$W" > docs/benchmarks.md
+echo "wrote docs/benchmarks.md"
