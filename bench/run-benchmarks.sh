@@ -1,7 +1,7 @@
 #!/bin/bash
 # Regenerates docs/benchmarks.md: EcgScope side by side with what a user would otherwise run (PyTorch in
 # Python, pydicom, numpy), in one run on this machine. Needs Debian's python3-torch, python3-pydicom,
-# python3-numpy and GNU time (installed here when missing). Takes about 10 minutes on 2 cores.
+# python3-numpy and GNU time (installed here when missing). Takes about 16 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -19,19 +19,34 @@ BIN=build/release/bin
 W=build/bench
 rm -rf "$W" && mkdir -p "$W"
 
-echo "== networks: EcgScope (LibTorch) and PyTorch on the same weights and batches"
+echo "== networks: EcgScope (LibTorch) and PyTorch on the same weights and batches, 3 interleaved rounds"
 for spec in "resnet 32 2" "inception 16 6"; do
   read -r net width depth <<<"$spec"
   for length in 1000 2500; do
-    for threads in 1 2; do
-      tag="$net-$length-$threads"
-      "$BIN/ecgscope-cli" bench --net "$net" --width "$width" --depth "$depth" --length "$length" --threads "$threads" \
-        --export "$W/$net-$length" > "$W/cpp-$tag.json"
-      "$PY" bench/pytorch_bench.py --net "$net" --width "$width" --depth "$depth" --threads "$threads" "$W/$net-$length" > "$W/py-$tag.json"
-      OPENBLAS_NUM_THREADS=1 "$PY" bench/pytorch_bench.py --net "$net" --width "$width" --depth "$depth" --threads "$threads" \
-        "$W/$net-$length" > "$W/pyblas1-$tag.json"
+    "$BIN/ecgscope-cli" bench --net "$net" --width "$width" --depth "$depth" --length "$length" --export "$W/$net-$length" >/dev/null
+    for round in 1 2 3; do
+      for threads in 1 2; do
+        tag="$net-$length-$threads-$round"
+        "$BIN/ecgscope-cli" bench --net "$net" --width "$width" --depth "$depth" --length "$length" --threads "$threads" > "$W/cpp-$tag.json"
+        "$PY" bench/pytorch_bench.py --net "$net" --width "$width" --depth "$depth" --threads "$threads" "$W/$net-$length" > "$W/py-$tag.json"
+        OPENBLAS_NUM_THREADS=1 "$PY" bench/pytorch_bench.py --net "$net" --width "$width" --depth "$depth" --threads "$threads" \
+          "$W/$net-$length" > "$W/pyblas1-$tag.json"
+      done
     done
   done
+done
+
+echo "== the same, one ECG at a time, while two other processes keep both cores busy"
+for length in 1000 2500; do
+  for hog in 1 2; do timeout 120 sh -c 'while :; do :; done' & done
+  sleep 1
+  "$BIN/ecgscope-cli" bench --net resnet --length "$length" --threads 1 > "$W/busy-cpp-$length.json"
+  "$PY" bench/pytorch_bench.py --threads 1 --steps 2 "$W/resnet-$length" > "$W/busy-py-$length.json"
+  OPENBLAS_NUM_THREADS=1 "$PY" bench/pytorch_bench.py --threads 1 --steps 2 "$W/resnet-$length" > "$W/busy-pyblas1-$length.json"
+  "$PY" -c "import torch; x = torch.load('$W/resnet-$length/input.pt')[:1].unsqueeze(2); w = torch.zeros(32, 12, 1, 15); \
+print(str(torch._C._select_conv_backend(x, w, None, [1, 2], [0, 7], [1, 1], False, [0, 0], 1)).split('.')[-1])" > "$W/backend-$length.txt"
+  pkill -f "while :; do :; done" || true
+  wait 2>/dev/null || true
 done
 
 echo "== loading"

@@ -463,7 +463,7 @@ void MainWindow::classifyInBackground()
         if (!prediction)
             return Result<Classified>::failure(prediction.error());
         auto saliency = classifier->saliency(ecg, prediction->topClass);
-        return Classified{std::move(prediction).value(), saliency ? std::move(saliency).value() : std::vector<float>{}};
+        return Classified{classifier->modelId(), std::move(prediction).value(), saliency ? std::move(saliency).value() : std::vector<float>{}};
     }));
 }
 
@@ -475,14 +475,15 @@ void MainWindow::showClassification()
     } else {
         const ml::Prediction *r = &outcome->prediction;
         mView->setSaliency(outcome->saliency);
-        const QStringList names = mClassifier->classNames();
+        mReview->storePrediction(mEcg.sourcePath, outcome->modelId, r->probabilities);
+        const QStringList names = dataset::classNames(int(r->probabilities.size())); // of the model that classified
         QStringList probabilities;
         for (int c = 0; c < names.size(); ++c)
             probabilities << QStringLiteral("%1 %2").arg(names[c]).arg(double(r->probabilities[size_t(c)]), 0, 'f', 2);
         mClassification->setText(tr("Model: <b>%1</b> (%2)  ·  %3  ·  %4 — a research aid, not a diagnosis; the red band under the leads shows what drove it")
                                      .arg(names[r->topClass])
                                      .arg(double(r->probabilities[size_t(r->topClass)]), 0, 'f', 2)
-                                     .arg(probabilities.join(QStringLiteral(", ")), mClassifier->modelId()));
+                                     .arg(probabilities.join(QStringLiteral(", ")), outcome->modelId));
     }
     Q_EMIT classified();
 }

@@ -68,6 +68,7 @@ protected:
 
 private:
     struct Classified {
+        QString modelId;
         ml::Prediction prediction;
         std::vector<float> saliency; ///< of the top class
     };

@@ -312,6 +312,17 @@ bool ReviewPanel::showPath(const QString &path)
     return false;
 }
 
+void ReviewPanel::storePrediction(const QString &path, const QString &modelId, const std::vector<float> &probabilities)
+{
+    const store::WorklistRow *r = mModel->rowOf(mCurrent);
+    if (!mDb || !mClassifier || modelId != mClassifier->modelId() || !r || !r->modelId.isEmpty() || r->path != QFileInfo(path).absoluteFilePath())
+        return;
+    if (Status s = mDb->setPrediction(r->id, modelId, probabilities); !s)
+        fail(s.error());
+    mModel->refresh(mCurrent);
+    showCurrent();
+}
+
 QString ReviewPanel::historyText() const
 {
     return mHistory->toPlainText();

@@ -62,6 +62,10 @@ public:
     QString reviewer();
     void setReviewer(const QString &name);
 
+    /// A prediction the viewer made for the file it shows: stored for the current worklist record when
+    /// that record has none of this model (the current one) yet (one transaction, audited like the batch's).
+    void storePrediction(const QString &path, const QString &modelId, const std::vector<float> &probabilities);
+
     /// The record shown (-1: none).
     qint64 current() const { return mCurrent; }
     void select(qint64 record);

@@ -1,5 +1,9 @@
+#include "core/dataset/classes.h"
+#include "core/store/studydb.h"
 #include "ui/ecgview.h"
 #include "ui/mainwindow.h"
+#include "ui/reviewpanel.h"
+#include "tests/ui/testsettings.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -22,10 +26,7 @@ class TestMainWindow : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        // Recent files and calibration go to a throw-away settings location.
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("EcgScopeTest"));
-        QSettings().clear();
+        useThrowAwaySettings();
     }
 
     void showsBundledSampleAndKeepsItOnError()
@@ -69,6 +70,23 @@ private Q_SLOTS:
         QVERIFY(drop.isAccepted());
         QCOMPARE(w.ecg().leads.size(), size_t(12));
         QCOMPARE(QFileInfo(w.ecg().sourcePath).canonicalFilePath(), QFileInfo(kSample).canonicalFilePath());
+    }
+
+    // A record opened from the worklist is classified in the background and the result is stored.
+    void storesTheClassificationOfAWorklistRecord()
+    {
+        QTemporaryDir dir;
+        ui::MainWindow w;
+        QCOMPARE(w.openDatabase(dir.filePath(QStringLiteral("s.ecgdb"))), QString());
+        QCOMPARE(w.reviewPanel()->importPaths({kSample})->added, 1);
+        const qint64 id = w.reviewPanel()->database()->worklist(QString())->front().id;
+        QSignalSpy done(&w, &ui::MainWindow::classified);
+        w.reviewPanel()->select(id); // opens the file in the viewer
+        QVERIFY(done.wait(30000) || !done.isEmpty());
+        const auto row = w.reviewPanel()->database()->row(id, w.classifier()->modelId()).value();
+        QCOMPARE(row.modelId, w.classifier()->modelId());
+        QCOMPARE(dataset::className(row.modelClass), QStringLiteral("VPC"));
+        QCOMPARE(w.view()->saliency().size(), size_t(1000)); // 10 s at 10 ms
     }
 
     void exportsWhatIsShown()

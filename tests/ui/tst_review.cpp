@@ -5,6 +5,7 @@
 #include "core/synth/generator.h"
 #include "ui/reviewpanel.h"
 #include "ui/worklistmodel.h"
+#include "tests/ui/testsettings.h"
 
 #include <QAbstractItemModelTester>
 #include <QCoreApplication>
@@ -54,9 +55,7 @@ class TestReview : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("EcgScopeTest"));
-        QSettings().clear();
+        useThrowAwaySettings();
     }
 
     void worklistModelsPassTheModelTester()

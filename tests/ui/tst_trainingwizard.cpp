@@ -3,6 +3,7 @@
 #include "core/store/studydb.h"
 #include "ui/comparisonview.h"
 #include "ui/trainingwizard.h"
+#include "tests/ui/testsettings.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -44,8 +45,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("EcgScopeTest"));
+        useThrowAwaySettings();
         // ECGSCOPE_SCREENSHOT_DIR: render the results page there (for the README), from a corpus and
         // training large enough to show differences between the strategies.
         mScreenshots = qEnvironmentVariable("ECGSCOPE_SCREENSHOT_DIR");
