@@ -5,6 +5,7 @@
 #include "core/io/scp.h"
 #include "core/io/wfdb.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 
@@ -88,6 +89,9 @@ Result<Ecg> readEcg(const QString &path)
 Status writeEcg(const Ecg &ecg, const QString &path, const WriteOptions &options)
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
+    // The folder is made as `mkdir -p` would: `synth -o out/rec` should not need a separate step.
+    if (!QDir().mkpath(QFileInfo(path).absolutePath()))
+        return Status::failure(QStringLiteral("%1: cannot create the folder %2").arg(path, QFileInfo(path).absolutePath()));
     if (suffix.isEmpty() || suffix == QLatin1String("hea") || suffix == QLatin1String("dat"))
         return writeWfdb(ecg, path);
     if (suffix == QLatin1String("dcm"))

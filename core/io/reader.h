@@ -20,7 +20,7 @@ struct WriteOptions {
 };
 
 /// Writes a record in the format the output path asks for: `.hea`, `.dat` or no suffix = WFDB,
-/// `.dcm` = DICOM ECG waveform.
+/// `.dcm` = DICOM ECG waveform. Missing folders on the way are created.
 Status writeEcg(const Ecg &ecg, const QString &path, const WriteOptions &options = {});
 
 /// File-dialog filter for every readable format.
