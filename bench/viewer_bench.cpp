@@ -4,15 +4,14 @@
 #include "bench/customplot.h"
 #include "core/dsp/intervals.h"
 #include "core/synth/generator.h"
+#include "core/timing.h"
 #include "ui/ecgview.h"
 
 #include <QApplication>
-#include <QElapsedTimer>
 #include <QImage>
 
 #include <algorithm>
 #include <cstdio>
-#include <functional>
 #include <vector>
 
 using namespace ecgscope;
@@ -20,18 +19,11 @@ using namespace ecgscope;
 namespace {
 
 /// Median and 90th percentile of `repeats` timings of `work`, ms.
-std::pair<double, double> measure(int repeats, const std::function<void()> &work)
+template<typename Work>
+std::pair<double, double> measure(int repeats, Work &&work)
 {
-    work(); // warm-up: fonts, caches
-    std::vector<double> ms;
-    for (int i = 0; i < repeats; ++i) {
-        QElapsedTimer t;
-        t.start();
-        work();
-        ms.push_back(double(t.nsecsElapsed()) / 1e6);
-    }
-    std::sort(ms.begin(), ms.end());
-    return {ms[ms.size() / 2], ms[size_t(double(ms.size()) * 0.9)]};
+    const std::vector<double> ms = timeRepeatedMs(repeats, work);
+    return {medianOf(ms), ms[size_t(double(ms.size()) * 0.9)]};
 }
 
 void row(const char *what, std::pair<double, double> t)

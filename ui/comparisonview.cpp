@@ -24,6 +24,48 @@ constexpr int kLabels = 64;
 constexpr int kTitle = 22;
 } // namespace
 
+void resetCurves(QChart *chart, const QStringList &runs, int epochs, double yMax)
+{
+    chart->removeAllSeries();
+    for (QAbstractAxis *a : chart->axes())
+        chart->removeAxis(a);
+    auto *x = new QValueAxis;
+    x->setTitleText(QObject::tr("epoch"));
+    x->setLabelFormat(QStringLiteral("%d"));
+    x->setRange(1, std::max(2, epochs));
+    x->setTickType(QValueAxis::TicksDynamic); // whole epochs only
+    x->setTickAnchor(1);
+    x->setTickInterval(std::max(1, epochs / 10));
+    auto *y = new QValueAxis;
+    y->setRange(0.0, yMax);
+    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(y, Qt::AlignLeft);
+    for (const QString &run : runs) {
+        auto *loss = new QLineSeries;
+        auto *f1 = new QLineSeries;
+        loss->setName(run + QObject::tr(" loss"));
+        f1->setName(run + QObject::tr(" val F1"));
+        for (QLineSeries *s : {loss, f1}) {
+            chart->addSeries(s);
+            s->attachAxis(x);
+            s->attachAxis(y);
+        }
+        QPen dashed = f1->pen();
+        dashed.setStyle(Qt::DashLine);
+        dashed.setColor(loss->color());
+        f1->setPen(dashed);
+    }
+}
+
+void appendCurves(QChart *chart, int run, const ml::EpochReport &epoch)
+{
+    const auto series = chart->series();
+    if (2 * run + 1 >= series.size())
+        return;
+    static_cast<QLineSeries *>(series[2 * run])->append(epoch.epoch, epoch.trainLoss);
+    static_cast<QLineSeries *>(series[2 * run + 1])->append(epoch.epoch, epoch.validationMacroF1);
+}
+
 ConfusionMatrixView::ConfusionMatrixView(QWidget *parent) : QWidget(parent) {}
 
 void ConfusionMatrixView::setRun(const QString &title, const ml::Evaluation &evaluation)
@@ -139,48 +181,22 @@ void ComparisonView::setRuns(std::vector<ml::RunRecord> runs)
     }
     mTable->resizeColumnsToContents();
 
-    // Curves: the last stage's epochs of each run (the whole model, or stage 1 of subclass).
-    mCurves->removeAllSeries();
-    for (QAbstractAxis *a : mCurves->axes())
-        mCurves->removeAxis(a);
-    auto *x = new QValueAxis;
-    x->setTitleText(tr("epoch"));
-    x->setLabelFormat(QStringLiteral("%d"));
-    auto *y = new QValueAxis;
-    y->setRange(0.0, 1.0);
-    mCurves->addAxis(x, Qt::AlignBottom);
-    mCurves->addAxis(y, Qt::AlignLeft);
+    // Curves: the first stage's epochs of each run (the whole model, or stage 1 of subclass).
     int maxEpoch = 1;
     double maxLoss = 1.0;
+    QStringList names;
     for (const ml::RunRecord &r : mRuns) {
-        auto *loss = new QLineSeries;
-        auto *f1 = new QLineSeries;
-        loss->setName(r.name + tr(" loss"));
-        f1->setName(r.name + tr(" val F1"));
-        const QString stage = r.history.empty() ? QString() : r.history.front().stage;
+        names << r.name;
         for (const ml::EpochReport &e : r.history) {
-            if (e.stage != stage)
-                continue;
-            loss->append(e.epoch, e.trainLoss);
-            f1->append(e.epoch, e.validationMacroF1);
             maxEpoch = std::max(maxEpoch, e.epoch);
             maxLoss = std::max(maxLoss, e.trainLoss);
         }
-        QPen dashed = f1->pen();
-        dashed.setStyle(Qt::DashLine);
-        for (QLineSeries *s : {loss, f1}) {
-            mCurves->addSeries(s);
-            s->attachAxis(x);
-            s->attachAxis(y);
-        }
-        f1->setPen(dashed);
-        f1->setColor(loss->color());
     }
-    x->setRange(1, maxEpoch);
-    x->setTickType(QValueAxis::TicksDynamic); // whole epochs only
-    x->setTickAnchor(1);
-    x->setTickInterval(std::max(1, maxEpoch / 10));
-    y->setRange(0.0, std::ceil(maxLoss));
+    resetCurves(mCurves, names, maxEpoch, std::ceil(maxLoss));
+    for (size_t run = 0; run < mRuns.size(); ++run)
+        for (const ml::EpochReport &e : mRuns[run].history)
+            if (e.stage == mRuns[run].history.front().stage)
+                appendCurves(mCurves, int(run), e);
 }
 
 QString ComparisonView::exportImage(const QString &path) const

@@ -10,6 +10,12 @@ class QHBoxLayout;
 
 namespace ecgscope::ui {
 
+/// Training curves on `chart`: cleared, a whole-epoch x axis 1..epochs, y 0..yMax, and for each run a
+/// loss series (solid) and a validation macro-F1 series (dashed, the same colour), in that order.
+void resetCurves(QChart *chart, const QStringList &runs, int epochs, double yMax);
+/// Adds one epoch of run `run` to the curves resetCurves made.
+void appendCurves(QChart *chart, int run, const ml::EpochReport &epoch);
+
 /// One run's test confusion matrix as a heatmap: counts and row-normalised percentages, class names on
 /// both axes (rows: true class, columns: predicted), colour by row percentage on a fixed 0-100% scale so
 /// that matrices side by side compare directly.

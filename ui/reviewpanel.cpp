@@ -395,12 +395,7 @@ bool ReviewPanel::reject()
 
 bool ReviewPanel::relabel(int cls)
 {
-    return apply({mCurrent}, [this, cls](store::ReviewState &s) {
-        s.status = store::ReviewStatus::Relabeled;
-        s.label = cls;
-        s.labelOrigin = QStringLiteral("user");
-        s.labelAuthor = mReviewer;
-    }, tr("relabel as %1").arg(dataset::className(cls)));
+    return apply({mCurrent}, [this, cls](store::ReviewState &s) { s.relabel(cls, mReviewer); }, tr("relabel as %1").arg(dataset::className(cls)));
 }
 
 bool ReviewPanel::relabelSelection(int cls)
@@ -410,12 +405,8 @@ bool ReviewPanel::relabelSelection(int cls)
         records.push_back(index.data(WorklistModel::kIdRole).toLongLong());
     if (records.empty() && mCurrent >= 0)
         records.push_back(mCurrent);
-    return apply(records, [this, cls](store::ReviewState &s) {
-        s.status = store::ReviewStatus::Relabeled;
-        s.label = cls;
-        s.labelOrigin = QStringLiteral("user");
-        s.labelAuthor = mReviewer;
-    }, tr("relabel %1 record(s) as %2").arg(records.size()).arg(dataset::className(cls)));
+    return apply(records, [this, cls](store::ReviewState &s) { s.relabel(cls, mReviewer); },
+                 tr("relabel %1 record(s) as %2").arg(records.size()).arg(dataset::className(cls)));
 }
 
 bool ReviewPanel::nextUnreviewedFlagged()

@@ -6,8 +6,6 @@
 
 #include <QtCharts/QChart>
 #include <QtCharts/QChartView>
-#include <QtCharts/QLineSeries>
-#include <QtCharts/QValueAxis>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <QCheckBox>
@@ -16,6 +14,7 @@
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
+#include <QFontDatabase>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -24,10 +23,8 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRadioButton>
-#include <QSettings>
 #include <QSpinBox>
 #include <QVBoxLayout>
-#include <QFontDatabase>
 
 #include <set>
 
@@ -414,21 +411,19 @@ bool TrainingWizard::loadData()
 {
     mFailures.clear();
     mLoaded = dataset::Manifest{};
+    QString path = field(QStringLiteral("manifestPath")).toString();
     if (field(QStringLiteral("fromDatabase")).toBool() && mDb) {
-        const QString folder = QDir(mOutput).filePath(QStringLiteral("trainingset-%1").arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMddTHHmmss"))));
-        if (Status s = mDb->exportTrainingSet(folder, true); !s) {
-            mFailures << s.error();
-            return false;
+        // Exported once per wizard: the data page reloads whenever it is shown or switched.
+        if (mDatabaseExport.isEmpty()) {
+            const QString folder = QDir(mOutput).filePath(QStringLiteral("trainingset-%1").arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMddTHHmmss"))));
+            if (Status s = mDb->exportTrainingSet(folder, true); !s) {
+                mFailures << s.error();
+                return false;
+            }
+            mDatabaseExport = folder + QStringLiteral("/manifest.csv");
         }
-        auto m = dataset::readManifest(folder + QStringLiteral("/manifest.csv"));
-        if (!m) {
-            mFailures << m.error();
-            return false;
-        }
-        mLoaded = std::move(m).value();
-        return true;
+        path = mDatabaseExport;
     }
-    const QString path = field(QStringLiteral("manifestPath")).toString();
     if (path.isEmpty())
         return false;
     auto m = dataset::readManifest(path);
@@ -548,41 +543,17 @@ void TrainingWizard::startRuns()
     mCancel = std::make_shared<std::atomic_bool>(false);
     const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMddTHHmmss"));
     const QString out = field(QStringLiteral("output")).toString();
-    mLiveChart->removeAllSeries();
-    for (QAbstractAxis *a : mLiveChart->axes())
-        mLiveChart->removeAxis(a);
-    auto *x = new QValueAxis;
-    x->setRange(1, std::max(2, mConfigs.front().epochs));
-    x->setLabelFormat(QStringLiteral("%d"));
-    x->setTickType(QValueAxis::TicksDynamic);
-    x->setTickAnchor(1);
-    x->setTickInterval(std::max(1, mConfigs.front().epochs / 10));
-    auto *y = new QValueAxis;
-    y->setRange(0.0, 2.0);
-    mLiveChart->addAxis(x, Qt::AlignBottom);
-    mLiveChart->addAxis(y, Qt::AlignLeft);
-    for (const ml::TrainConfig &c : mConfigs) {
-        auto *loss = new QLineSeries;
-        auto *f1 = new QLineSeries;
-        loss->setName(c.net.name() + QStringLiteral(" / ") + c.strategy.name());
-        f1->setName(loss->name() + tr(" val F1"));
-        for (QLineSeries *s : {loss, f1}) {
-            mLiveChart->addSeries(s);
-            s->attachAxis(x);
-            s->attachAxis(y);
-        }
-        QPen dashed = f1->pen();
-        dashed.setStyle(Qt::DashLine);
-        dashed.setColor(loss->color());
-        f1->setPen(dashed);
-    }
+    QStringList names;
+    for (const ml::TrainConfig &c : mConfigs)
+        names << c.name();
+    resetCurves(mLiveChart, names, mConfigs.front().epochs, 2.0);
     mStatus->setText(tr("Starting %1 run(s)...").arg(mConfigs.size()));
     const auto onEpoch = [this](int run, const ml::EpochReport &r) { this->onEpoch(run, r); };
     mJob.setFuture(QtConcurrent::run([this, configs = mConfigs, manifest = mManifest, out, stamp, cancel = mCancel, onEpoch] {
         for (size_t i = 0; i < configs.size() && !*cancel; ++i) {
             const ml::TrainConfig &c = configs[i];
-            const QString name = c.net.name() + QStringLiteral(" / ") + c.strategy.name();
-            const QString dir = QDir(out).filePath(QStringLiteral("%1-%2-%3").arg(stamp, c.net.name(), QString(c.strategy.name()).replace(QLatin1Char('+'), QLatin1Char('_'))));
+            const QString name = c.name();
+            const QString dir = QDir(out).filePath(QStringLiteral("%1-%2").arg(stamp, c.folderName()));
             QMetaObject::invokeMethod(this, [this, i] { mCurrentRun = int(i); }, Qt::QueuedConnection);
             WizardObserver observer(this, int(i), cancel, onEpoch);
             auto result = ml::train(manifest, c, dir, &observer);
@@ -604,17 +575,13 @@ void TrainingWizard::onEpoch(int run, const ml::EpochReport &report)
 {
     ++mEpochsDone;
     mProgress->setValue(std::min(mEpochsDone, mEpochsTotal));
-    const auto series = mLiveChart->series();
-    if (2 * run + 1 < series.size()) {
-        static_cast<QLineSeries *>(series[2 * run])->append(report.epoch, report.trainLoss);
-        static_cast<QLineSeries *>(series[2 * run + 1])->append(report.epoch, report.validationMacroF1);
-    }
+    appendCurves(mLiveChart, run, report);
     const qint64 elapsed = QDateTime::currentMSecsSinceEpoch() - mStartedMs;
     const qint64 eta = mEpochsDone > 0 ? elapsed * std::max(0, mEpochsTotal - mEpochsDone) / mEpochsDone : 0;
     mStatus->setText(tr("Run %1 of %2: %3, %4 epoch %5/%6, loss %7, validation macro-F1 %8  ·  elapsed %9, ETA %10 (at most)")
                          .arg(run + 1)
                          .arg(mConfigs.size())
-                         .arg(mConfigs[size_t(run)].net.name() + QStringLiteral(" / ") + mConfigs[size_t(run)].strategy.name(), report.stage)
+                         .arg(mConfigs[size_t(run)].name(), report.stage)
                          .arg(report.epoch)
                          .arg(report.epochs)
                          .arg(report.trainLoss, 0, 'f', 3)

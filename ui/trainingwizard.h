@@ -68,6 +68,7 @@ private:
 
     store::StudyDatabase *mDb;
     QString mOutput;
+    QString mDatabaseExport; ///< the manifest of the study database's export, once made
     dataset::Manifest mLoaded;   ///< as read, before the split page
     dataset::Manifest mManifest; ///< as split
     std::vector<ml::TrainConfig> mConfigs;

@@ -26,28 +26,28 @@ QString WorklistModel::reload()
     } else {
         error = rows.error();
     }
+    mRowOfId.clear();
+    for (size_t i = 0; i < mRows.size(); ++i)
+        mRowOfId.insert(mRows[i].id, int(i));
     endResetModel();
     return error;
 }
 
 void WorklistModel::refresh(qint64 record)
 {
-    for (size_t i = 0; i < mRows.size(); ++i)
-        if (mRows[i].id == record) {
-            if (auto r = mDb->row(record, mModelId)) {
-                mRows[i] = std::move(r).value();
-                Q_EMIT dataChanged(index(int(i), 0), index(int(i), ColumnCount - 1));
-            }
-            return;
-        }
+    const auto at = mRowOfId.constFind(record);
+    if (at == mRowOfId.constEnd())
+        return;
+    if (auto r = mDb->row(record, mModelId)) {
+        mRows[size_t(*at)] = std::move(r).value();
+        Q_EMIT dataChanged(index(*at, 0), index(*at, ColumnCount - 1));
+    }
 }
 
 const store::WorklistRow *WorklistModel::rowOf(qint64 record) const
 {
-    for (const auto &r : mRows)
-        if (r.id == record)
-            return &r;
-    return nullptr;
+    const auto at = mRowOfId.constFind(record);
+    return at == mRowOfId.constEnd() ? nullptr : &mRows[size_t(*at)];
 }
 
 int WorklistModel::rowCount(const QModelIndex &parent) const

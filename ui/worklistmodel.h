@@ -3,6 +3,7 @@
 #include "core/store/studydb.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
 #include <QSortFilterProxyModel>
 
 namespace ecgscope::ui {
@@ -36,6 +37,7 @@ private:
     store::StudyDatabase *mDb = nullptr;
     QString mModelId;
     std::vector<store::WorklistRow> mRows;
+    QHash<qint64, int> mRowOfId; ///< record id -> index into mRows
 };
 
 /// Filters the worklist by model class, review status, minimum probability and "flagged only";

@@ -39,15 +39,15 @@ int runExperiments(const QStringList &args)
             auto config = trainConfig(p, arch.trimmed(), strategy.trimmed());
             if (!config)
                 return fail(config.error());
-            const QString runDir = outDir.filePath(QStringLiteral("%1-%2").arg(config->net.name(), QString(config->strategy.name()).replace(QLatin1Char('+'), QLatin1Char('_'))));
-            out << "== " << config->net.name() << " / " << config->strategy.name() << " -> " << runDir << '\n';
+            const QString runDir = outDir.filePath(config->folderName());
+            out << "== " << config->name() << " -> " << runDir << '\n';
             out.flush();
             ConsoleProgress progress;
             auto result = ml::train(manifest.value(), config.value(), runDir, &progress);
             progress.finish();
             if (!result)
                 return fail(result.error());
-            runs.push_back(ml::RunRecord::fromResult(config->net.name() + QStringLiteral(" / ") + config->strategy.name(), result.value()));
+            runs.push_back(ml::RunRecord::fromResult(config->name(), result.value()));
         }
     }
 

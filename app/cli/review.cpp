@@ -131,12 +131,10 @@ int runReview(const QStringList &args)
             store::ReviewState next = s.value();
             next.reviewer = user;
             next.comment = p.value(QStringLiteral("comment"));
-            next.status = relabel ? store::ReviewStatus::Relabeled : action == QLatin1String("confirm") ? store::ReviewStatus::Confirmed : store::ReviewStatus::Rejected;
-            if (relabel) {
-                next.label = cls;
-                next.labelOrigin = QStringLiteral("user");
-                next.labelAuthor = user;
-            }
+            if (relabel)
+                next.relabel(*cls, user);
+            else
+                next.status = action == QLatin1String("confirm") ? store::ReviewStatus::Confirmed : store::ReviewStatus::Rejected;
             states.emplace_back(id.toLongLong(), next);
         }
         if (states.empty())

@@ -35,6 +35,22 @@ std::vector<const LeadSignal *> independentLeads(const Ecg &ecg)
     return out;
 }
 
+struct MeanSd {
+    double mean = 0.0, sd = 0.0;
+};
+
+/// Mean and (population) standard deviation.
+MeanSd meanSd(const std::vector<double> &v)
+{
+    MeanSd m;
+    m.mean = std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
+    double sq = 0.0;
+    for (double x : v)
+        sq += (x - m.mean) * (x - m.mean);
+    m.sd = std::sqrt(sq / double(v.size()));
+    return m;
+}
+
 double correlation(const std::vector<double> &a, const std::vector<double> &b)
 {
     const double ma = std::accumulate(a.begin(), a.end(), 0.0) / double(a.size());
@@ -96,11 +112,9 @@ Intervals measureIntervals(const Ecg &ecg)
     std::vector<double> rr;
     for (size_t i = 1; i < m.rPeaks.size(); ++i)
         rr.push_back(1000.0 * (m.rPeaks[i] - m.rPeaks[i - 1]) / fs);
-    m.rrMeanMs = std::accumulate(rr.begin(), rr.end(), 0.0) / double(rr.size());
-    double sq = 0.0;
-    for (double v : rr)
-        sq += (v - m.rrMeanMs) * (v - m.rrMeanMs);
-    m.rrSdMs = std::sqrt(sq / double(rr.size()));
+    const MeanSd rrStats = meanSd(rr);
+    m.rrMeanMs = rrStats.mean;
+    m.rrSdMs = rrStats.sd;
     m.heartRateBpm = 60000.0 / m.rrMeanMs;
 
     // The median beat spans [R - pre, R + post], short enough not to reach the neighbouring beats.
@@ -135,17 +149,20 @@ Intervals measureIntervals(const Ecg &ecg)
                 v.push_back(l[size_t(std::clamp(r + k, 0, n - 1))]);
         return v;
     };
-    std::vector<double> typical(qrsShape(beats.front()).size());
+    std::vector<std::vector<double>> shapes;
+    for (int r : beats)
+        shapes.push_back(qrsShape(r));
+    std::vector<double> typical(shapes.front().size());
+    std::vector<double> atK(shapes.size());
     for (size_t k = 0; k < typical.size(); ++k) {
-        std::vector<double> values;
-        for (int r : beats)
-            values.push_back(qrsShape(r)[k]);
-        typical[k] = median(values);
+        for (size_t b = 0; b < shapes.size(); ++b)
+            atK[b] = shapes[b][k];
+        typical[k] = median(atK);
     }
     std::vector<int> dominant;
-    for (int r : beats)
-        if (correlation(qrsShape(r), typical) >= 0.9)
-            dominant.push_back(r);
+    for (size_t b = 0; b < beats.size(); ++b)
+        if (correlation(shapes[b], typical) >= 0.9)
+            dominant.push_back(beats[b]);
     if (dominant.size() * 3 < beats.size())
         dominant = beats;
     m.dominantBeats = dominant;
@@ -264,11 +281,7 @@ Intervals measureIntervals(const Ecg &ecg)
     }
     if (regularRr.size() < 2)
         return m;
-    const double regularMean = std::accumulate(regularRr.begin(), regularRr.end(), 0.0) / double(regularRr.size());
-    double regularSq = 0.0;
-    for (double v : regularRr)
-        regularSq += (v - regularMean) * (v - regularMean);
-    if (std::sqrt(regularSq / double(regularRr.size())) > 0.1 * regularMean)
+    if (const MeanSd regular = meanSd(regularRr); regular.sd > 0.1 * regular.mean)
         return m;
     int pFrom = std::max(1, onset - samples(450.0));
     if (m.tEndMs)

@@ -5,10 +5,10 @@
 #include "core/ml/runtime.h"
 #include "core/ml/tensors.h"
 #include "core/ml/training.h"
+#include "core/timing.h"
 
 #include <QCryptographicHash>
 #include <QDir>
-#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -276,16 +276,7 @@ double Classifier::forwardMillisecondsPerEcg(int batch, int repeats) const
     c10::InferenceMode guard;
     const torch::Tensor x = torch::randn({batch, int64_t(d->contract.leads.size()), d->contract.samples});
     const torch::Tensor f = torch::zeros({batch, int64_t(d->contract.features.size())});
-    d->probabilities(x, f); // warm-up: first-call allocations and kernel selection
-    std::vector<double> times;
-    for (int r = 0; r < std::max(1, repeats); ++r) {
-        QElapsedTimer clock;
-        clock.start();
-        d->probabilities(x, f);
-        times.push_back(clock.nsecsElapsed() / 1.0e6 / batch);
-    }
-    std::nth_element(times.begin(), times.begin() + long(times.size() / 2), times.end());
-    return times[times.size() / 2];
+    return medianOf(timeRepeatedMs(repeats, [&] { d->probabilities(x, f); })) / batch;
 }
 
 QString Classifier::modelId() const { return d->modelId; }

@@ -1,36 +1,14 @@
 #include "core/ml/netbench.h"
 
 #include "core/ml/nets.h"
+#include "core/timing.h"
 
 #include <QDir>
-#include <QElapsedTimer>
 #include <QFile>
-
-#include <algorithm>
 
 namespace ecgscope::ml {
 
 namespace {
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
-
-template<typename F>
-double medianMs(int repeats, F &&work)
-{
-    work(); // warm-up: allocations and kernel selection
-    std::vector<double> ms;
-    for (int i = 0; i < repeats; ++i) {
-        QElapsedTimer t;
-        t.start();
-        work();
-        ms.push_back(double(t.nsecsElapsed()) / 1e6);
-    }
-    return median(ms);
-}
 
 Status savePickle(const c10::IValue &value, const QString &path)
 {
@@ -58,8 +36,8 @@ Result<NetBenchResult> benchmarkNet(const NetBenchOptions &o)
     {
         c10::InferenceMode guard;
         const torch::Tensor one = batch.slice(0, 0, 1).contiguous();
-        r.latencyMs = medianMs(o.repeats, [&] { net->forward(one, none); });
-        r.batchedMsPerEcg = medianMs(std::max(3, o.repeats / 3), [&] { net->forward(batch, none); }) / o.batch;
+        r.latencyMs = medianOf(timeRepeatedMs(o.repeats, [&] { net->forward(one, none); }));
+        r.batchedMsPerEcg = medianOf(timeRepeatedMs(std::max(3, o.repeats / 3), [&] { net->forward(batch, none); })) / o.batch;
         if (!o.exportDir.isEmpty()) {
             QDir().mkpath(o.exportDir);
             c10::Dict<std::string, torch::Tensor> state;
@@ -74,17 +52,12 @@ Result<NetBenchResult> benchmarkNet(const NetBenchOptions &o)
     }
     net->train();
     torch::optim::Adam optimizer(net->parameters(), torch::optim::AdamOptions(1e-3));
-    std::vector<double> steps;
-    for (int i = 0; i <= o.trainSteps; ++i) {
-        QElapsedTimer t;
-        t.start();
+    const double stepMs = medianOf(timeRepeatedMs(o.trainSteps, [&] {
         optimizer.zero_grad();
         torch::nn::functional::cross_entropy(net->forward(batch, none), labels).backward();
         optimizer.step();
-        if (i > 0) // the first step allocates
-            steps.push_back(double(t.nsecsElapsed()) / 1e9);
-    }
-    r.trainSamplesPerSecond = o.batch / median(steps);
+    }));
+    r.trainSamplesPerSecond = o.batch / (stepMs / 1000.0);
     return r;
 }
 

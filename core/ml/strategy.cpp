@@ -36,6 +36,16 @@ Result<NetConfig> NetConfig::fromJson(const QJsonObject &json)
     return c;
 }
 
+QString TrainConfig::name() const
+{
+    return net.name() + QStringLiteral(" / ") + strategy.name();
+}
+
+QString TrainConfig::folderName() const
+{
+    return net.name() + QLatin1Char('-') + QString(strategy.name()).replace(QLatin1Char('+'), QLatin1Char('_'));
+}
+
 QString StrategyConfig::name() const
 {
     QStringList parts;

@@ -92,6 +92,11 @@ struct TrainConfig {
     bool augment = true;    ///< noise and lead dropout on training windows
     bool resume = false;    ///< continue from the checkpoints in the output folder (single process)
     DistributedConfig distributed; ///< batchSize is the global batch, divided among the ranks
+
+    /// "resnet / subclass+focal": how comparisons name a run.
+    QString name() const;
+    /// "resnet-subclass_focal": a folder name for the run.
+    QString folderName() const;
 };
 
 /// One epoch of one training stage, for progress displays and the training curves.

@@ -125,6 +125,14 @@ bool ReviewState::operator==(const ReviewState &o) const
         && labelAuthor == o.labelAuthor;
 }
 
+void ReviewState::relabel(int cls, const QString &user)
+{
+    status = ReviewStatus::Relabeled;
+    label = cls;
+    labelOrigin = QStringLiteral("user");
+    labelAuthor = user;
+}
+
 QString waveformHash(const Ecg &ecg)
 {
     QCryptographicHash h(QCryptographicHash::Sha256);
@@ -172,6 +180,11 @@ Result<std::unique_ptr<StudyDatabase>> StudyDatabase::open(const QString &path)
                 QStringLiteral("%1: not a usable SQLite database: %2").arg(path, q.lastError().text()));
     if (Status s = db->migrate(); !s)
         return Result<std::unique_ptr<StudyDatabase>>::failure(s.error());
+    // Read once: the worklist asks for them for every cell it paints.
+    for (int c = 0; c < dataset::kTargetClassCount; ++c) {
+        const QString value = db->setting(QStringLiteral("threshold/%1").arg(c));
+        db->mThresholds.push_back(value.isEmpty() ? kDefaultThreshold : value.toDouble());
+    }
     return db;
 }
 
@@ -464,13 +477,15 @@ Status StudyDatabase::setSetting(const QString &key, const QString &value)
 
 double StudyDatabase::threshold(int cls) const
 {
-    const QString value = setting(QStringLiteral("threshold/%1").arg(cls));
-    return value.isEmpty() ? 0.5 : value.toDouble();
+    return cls >= 0 && cls < int(mThresholds.size()) ? mThresholds[size_t(cls)] : kDefaultThreshold;
 }
 
 Status StudyDatabase::setThreshold(int cls, double probability)
 {
-    return setSetting(QStringLiteral("threshold/%1").arg(cls), QString::number(probability));
+    Status s = setSetting(QStringLiteral("threshold/%1").arg(cls), QString::number(probability));
+    if (s && cls >= 0 && cls < int(mThresholds.size()))
+        mThresholds[size_t(cls)] = probability;
+    return s;
 }
 
 QString StudyDatabase::activeModel() const

@@ -28,6 +28,8 @@ struct ReviewState {
     QString labelAuthor; ///< who set the label: the importer, "model:<id>", or the user's name
 
     bool operator==(const ReviewState &o) const;
+    /// A user's relabel: status relabeled, the label `cls` with origin "user" by `user`.
+    void relabel(int cls, const QString &user);
 };
 
 /// One row of the worklist: a record, the latest prediction of the model asked for, its label and review.
@@ -124,9 +126,12 @@ private:
     Status writeState(qint64 record, const ReviewState &before, const ReviewState &next, const QString &who, const QString &reason);
     Status writeAudit(qint64 record, const QString &who, const QString &field, const QString &oldValue, const QString &newValue, const QString &reason);
 
+    static constexpr double kDefaultThreshold = 0.5;
+
     QString mConnection;
     QString mPath;
     QSqlDatabase mDb;
+    std::vector<double> mThresholds; ///< per class of the six, as stored in settings
 };
 
 /// SHA-256 of the waveform (rate, lead names, samples): identical recordings in different files match.
