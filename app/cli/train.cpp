@@ -1,6 +1,7 @@
 #include "app/cli/command.h"
 #include "app/cli/console.h"
 #include "app/cli/trainoptions.h"
+#include "core/freeport.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -8,10 +9,6 @@
 #include <QProcess>
 #include <QTextStream>
 #include <QThread>
-
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 namespace ecgscope::cli {
 
@@ -27,22 +24,6 @@ void printResult(QTextStream &out, const ml::TrainResult &r)
         << "test (" << t.count << " records): accuracy " << QString::number(t.accuracy, 'f', 3) << ", macro-F1 "
         << QString::number(t.macroF1, 'f', 3) << ", micro-F1 " << QString::number(t.microF1, 'f', 3) << '\n'
         << t.confusionText();
-}
-
-/// A TCP port nobody listens on now, for a local rendezvous.
-int freePort()
-{
-    const int s = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof(a);
-    int port = 29500;
-    if (s >= 0 && bind(s, reinterpret_cast<sockaddr *>(&a), sizeof(a)) == 0 && getsockname(s, reinterpret_cast<sockaddr *>(&a), &length) == 0)
-        port = ntohs(a.sin_port);
-    if (s >= 0)
-        close(s);
-    return port;
 }
 
 } // namespace
@@ -73,7 +54,7 @@ int runTrain(const QStringList &args)
     // --nproc: this process is rank 0; ranks 1..N-1 are this program with the same arguments, started here.
     std::vector<std::unique_ptr<QProcess>> workers;
     if (nproc > 1) {
-        const int port = freePort();
+        const int port = freeLoopbackPort();
         config->distributed = {nproc, 0, QStringLiteral("127.0.0.1"), port, {}, config->distributed.timeoutSeconds};
         if (config->threads == 0)
             config->threads = std::max(1, QThread::idealThreadCount() / nproc); // share the cores

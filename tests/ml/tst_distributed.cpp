@@ -1,5 +1,6 @@
 // Data-parallel training through ecgscope-cli on loopback: real processes, LibTorch c10d with Gloo.
 #include "core/dataset/synthcorpus.h"
+#include "core/freeport.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -9,28 +10,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 using namespace ecgscope;
 
 namespace {
 
 const QString kCli = QStringLiteral(ECGSCOPE_BIN_DIR "/ecgscope-cli");
-
-int freePort()
-{
-    const int s = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof(a);
-    bind(s, reinterpret_cast<sockaddr *>(&a), sizeof(a));
-    getsockname(s, reinterpret_cast<sockaddr *>(&a), &length);
-    close(s);
-    return ntohs(a.sin_port);
-}
 
 double validationMacroF1(const QString &modelDir)
 {
@@ -93,7 +77,7 @@ private Q_SLOTS:
         QElapsedTimer clock;
         clock.start();
         alone.start(kCli, QStringList{QStringLiteral("train"), QStringLiteral("--world-size"), QStringLiteral("2"), QStringLiteral("--rank"), QStringLiteral("0"),
-                                      QStringLiteral("--master"), QStringLiteral("127.0.0.1:%1").arg(freePort()), QStringLiteral("--dist-timeout"),
+                                      QStringLiteral("--master"), QStringLiteral("127.0.0.1:%1").arg(freeLoopbackPort()), QStringLiteral("--dist-timeout"),
                                       QStringLiteral("3")} +
                               mSmall + QStringList{QStringLiteral("-o"), mDir.filePath(QStringLiteral("alone"))});
         QVERIFY(alone.waitForFinished(60000));
@@ -105,7 +89,7 @@ private Q_SLOTS:
 
     void aRankThatDiesStopsTheOthers()
     {
-        const QString master = QStringLiteral("127.0.0.1:%1").arg(freePort());
+        const QString master = QStringLiteral("127.0.0.1:%1").arg(freeLoopbackPort());
         const QStringList longer = QStringList(mSmall).replaceInStrings(QStringLiteral("14"), QStringLiteral("60"));
         const auto args = [&](int rank) {
             return QStringList{QStringLiteral("train"), QStringLiteral("--world-size"), QStringLiteral("2"), QStringLiteral("--rank"), QString::number(rank),
