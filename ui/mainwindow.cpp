@@ -475,7 +475,7 @@ void MainWindow::showClassification()
     } else {
         const ml::Prediction *r = &outcome->prediction;
         mView->setSaliency(outcome->saliency);
-        mReview->storePrediction(mEcg.sourcePath, outcome->modelId, r->probabilities);
+        mReview->storePrediction(mEcg.sourcePath, outcome->modelId, r->probabilities, r->topClass);
         const QStringList names = dataset::classNames(int(r->probabilities.size())); // of the model that classified
         QStringList probabilities;
         for (int c = 0; c < names.size(); ++c)

@@ -187,8 +187,15 @@ void ReviewPanel::setClassifier(std::shared_ptr<ml::Classifier> classifier)
     mBatch.waitForFinished();
     mClassifier = std::move(classifier);
     if (mDb)
-        mModel->setDatabase(mDb.get(), mClassifier ? mClassifier->modelId() : QString());
+        useDatabase();
     showCurrent();
+}
+
+void ReviewPanel::useDatabase()
+{
+    // Flags follow the model's own thresholds unless the user has set some.
+    mDb->setModelThresholds(mClassifier ? mClassifier->calibration().thresholds : std::vector<double>{});
+    mModel->setDatabase(mDb.get(), mClassifier ? mClassifier->modelId() : QString());
 }
 
 QString ReviewPanel::openDatabase(const QString &path)
@@ -200,7 +207,7 @@ QString ReviewPanel::openDatabase(const QString &path)
         return db.error();
     mUndo->clear();
     mDb = std::move(db).value();
-    mModel->setDatabase(mDb.get(), mClassifier ? mClassifier->modelId() : QString());
+    useDatabase();
     mCurrent = -1;
     setEnabled(true);
     showCurrent();
@@ -247,7 +254,7 @@ void ReviewPanel::classifyAll()
             QMetaObject::invokeMethod(this, [this, id = id, prediction = std::move(prediction)] {
                 if (!prediction)
                     fail(prediction.error());
-                else if (Status s = mDb->setPrediction(id, mClassifier->modelId(), prediction->probabilities); !s)
+                else if (Status s = mDb->setPrediction(id, mClassifier->modelId(), prediction->probabilities, prediction->topClass); !s)
                     fail(s.error());
                 mProgress->setValue(++mBatchDone);
                 mModel->refresh(id);
@@ -312,12 +319,12 @@ bool ReviewPanel::showPath(const QString &path)
     return false;
 }
 
-void ReviewPanel::storePrediction(const QString &path, const QString &modelId, const std::vector<float> &probabilities)
+void ReviewPanel::storePrediction(const QString &path, const QString &modelId, const std::vector<float> &probabilities, int decidedClass)
 {
     const store::WorklistRow *r = mModel->rowOf(mCurrent);
     if (!mDb || !mClassifier || modelId != mClassifier->modelId() || !r || !r->modelId.isEmpty() || r->path != QFileInfo(path).absoluteFilePath())
         return;
-    if (Status s = mDb->setPrediction(r->id, modelId, probabilities); !s)
+    if (Status s = mDb->setPrediction(r->id, modelId, probabilities, decidedClass); !s)
         fail(s.error());
     mModel->refresh(mCurrent);
     showCurrent();

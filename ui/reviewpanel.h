@@ -64,7 +64,7 @@ public:
 
     /// A prediction the viewer made for the file it shows: stored for the current worklist record when
     /// that record has none of this model (the current one) yet (one transaction, audited like the batch's).
-    void storePrediction(const QString &path, const QString &modelId, const std::vector<float> &probabilities);
+    void storePrediction(const QString &path, const QString &modelId, const std::vector<float> &probabilities, int decidedClass);
 
     /// The record shown (-1: none).
     qint64 current() const { return mCurrent; }
@@ -90,6 +90,7 @@ Q_SIGNALS:
 private:
     bool apply(const std::vector<qint64> &records, const std::function<void(store::ReviewState &)> &change, const QString &text);
     void showCurrent();
+    void useDatabase(); ///< the opened database with the current classifier
     void fail(const QString &message);
 
     std::shared_ptr<ml::Classifier> mClassifier;

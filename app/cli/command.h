@@ -18,6 +18,7 @@ int runConvert(const QStringList &args);
 int runDataset(const QStringList &args);
 int runTrain(const QStringList &args);
 int runEvaluate(const QStringList &args);
+int runCalibrate(const QStringList &args);
 int runClassify(const QStringList &args);
 int runExperiments(const QStringList &args);
 int runBench(const QStringList &args);

@@ -127,6 +127,33 @@ int runTable(const QStringList &args)
     return 0;
 }
 
+int runMerge(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Merge manifests of several sources into one (entries keep their splits; each gets its source's name and sampling weight)."));
+    p.addHelpOption();
+    p.addOption({QStringLiteral("val-source"), QStringLiteral("Keep validation and test records of this source only."), QStringLiteral("NAME")});
+    p.addOption({QStringList{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Manifest to write."), QStringLiteral("CSV")});
+    p.addPositionalArgument(QStringLiteral("manifests"), QStringLiteral("Manifests, each optionally with a sampling weight: PATH:W."), QStringLiteral("CSV[:W]..."));
+    p.process(args);
+    if (p.positionalArguments().isEmpty() || !p.isSet(QStringLiteral("output")))
+        return fail(QStringLiteral("dataset merge: expected MANIFEST... and -o OUTPUT (see --help)"));
+    std::vector<dataset::Source> sources;
+    for (const QString &spec : p.positionalArguments()) {
+        auto s = dataset::readSource(spec);
+        if (!s)
+            return fail(s.error());
+        sources.push_back(std::move(s).value());
+    }
+    auto m = dataset::mergeSources(sources, p.value(QStringLiteral("val-source")));
+    if (!m)
+        return fail(m.error());
+    if (auto s = dataset::writeManifest(m.value(), p.value(QStringLiteral("output"))); !s)
+        return fail(s.error());
+    QTextStream(stdout) << m->source << '\n' << m->entries.size() << " records in " << p.value(QStringLiteral("output")) << "\n\n" << m->splitTable();
+    return 0;
+}
+
 } // namespace
 
 int runDataset(const QStringList &args)
@@ -140,15 +167,18 @@ int runDataset(const QStringList &args)
         return runSynthCorpus(rest);
     if (sub == QLatin1String("table"))
         return runTable(rest);
+    if (sub == QLatin1String("merge"))
+        return runMerge(rest);
     if (sub == QLatin1String("mapping")) {
         QTextStream(stdout) << dataset::mappingTable();
         return 0;
     }
     const bool help = sub == QLatin1String("--help") || sub == QLatin1String("-h");
     QTextStream(help ? stdout : stderr)
-        << "Usage: ecgscope-cli dataset <import|synth|table|mapping> [options]\n"
+        << "Usage: ecgscope-cli dataset <import|synth|merge|table|mapping> [options]\n"
            "  import   import PTB-XL, a CinC-style WFDB folder or a folder + label CSV into a manifest\n"
            "  synth    generate a synthetic training corpus\n"
+           "  merge    several manifests (with sampling weights) into one\n"
            "  table    per-class counts of each split of a manifest\n"
            "  mapping  the source-code to class mapping in use\n";
     return help ? 0 : 2;

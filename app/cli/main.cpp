@@ -17,6 +17,7 @@ const ecgscope::cli::Command kCommands[] = {
     {"dataset", "import datasets, generate a synthetic corpus, print split tables", ecgscope::cli::runDataset},
     {"train", "train a classifier with an imbalance strategy", ecgscope::cli::runTrain},
     {"evaluate", "evaluate a model on a manifest split or a CinC-style folder", ecgscope::cli::runEvaluate},
+    {"calibrate", "fit a model's temperature and decision thresholds on validation records", ecgscope::cli::runCalibrate},
     {"experiments", "train every imbalance strategy and compare them (Table 2)", ecgscope::cli::runExperiments},
     {"bench", "measure classification speed", ecgscope::cli::runBench},
     {"review", "the study database: import, classify, list, confirm/reject/relabel, history, export", ecgscope::cli::runReview},

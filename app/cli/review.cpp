@@ -89,7 +89,7 @@ int runReview(const QStringList &args)
                 continue;
             auto ecg = io::readEcg(r.path);
             auto prediction = ecg ? classifier.value()->classify(ecg.value()) : Result<ml::Prediction>::failure(ecg.error());
-            Status stored = prediction ? db.setPrediction(r.id, modelId, prediction->probabilities) : Status::failure(prediction.error());
+            Status stored = prediction ? db.setPrediction(r.id, modelId, prediction->probabilities, prediction->topClass) : Status::failure(prediction.error());
             if (!stored) {
                 ++failures;
                 QTextStream(stderr) << "ecgscope-cli: " << stored.error() << '\n';
@@ -102,6 +102,8 @@ int runReview(const QStringList &args)
     }
     if (action == QLatin1String("list")) {
         auto classifier = loadModel();
+        if (classifier)
+            db.setModelThresholds(classifier.value()->calibration().thresholds);
         auto rows = db.worklist(classifier ? classifier.value()->modelId() : QString());
         if (!rows)
             return fail(rows.error());

@@ -10,6 +10,8 @@
 #include <QTextStream>
 #include <QThread>
 
+#include <cmath>
+
 namespace ecgscope::cli {
 
 namespace {
@@ -24,6 +26,18 @@ void printResult(QTextStream &out, const ml::TrainResult &r)
         << "test (" << t.count << " records): accuracy " << QString::number(t.accuracy, 'f', 3) << ", macro-F1 "
         << QString::number(t.macroF1, 'f', 3) << ", micro-F1 " << QString::number(t.microF1, 'f', 3) << '\n'
         << t.confusionText();
+    if (!r.parentId.isEmpty())
+        out << "fine-tuned from " << r.parentId << '\n';
+    for (const QString &note : r.notes)
+        out << "note: " << note << '\n';
+    const ml::Calibration &c = r.calibration;
+    if (c.records > 0) {
+        out << "calibration on " << c.records << " validation records: temperature " << QString::number(c.temperature, 'f', 3) << ", expected calibration error "
+            << QString::number(c.eceBefore, 'f', 3) << " -> " << QString::number(c.eceAfter, 'f', 3) << "; thresholds (" << c.rule << "):";
+        for (size_t k = 0; k < c.thresholds.size(); ++k)
+            out << ' ' << t.classNames.value(int(k)) << '=' << (std::isnan(c.thresholds[k]) ? QStringLiteral("argmax") : QString::number(c.thresholds[k], 'f', 3));
+        out << '\n';
+    }
 }
 
 } // namespace
@@ -33,7 +47,8 @@ int runTrain(const QStringList &args)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("Train a classifier on a manifest's train split, early-stop on val, evaluate on test."));
     p.addHelpOption();
-    p.addOption({QStringLiteral("manifest"), QStringLiteral("Manifest CSV (from 'dataset import' or 'dataset synth')."), QStringLiteral("CSV")});
+    p.addOption({QStringLiteral("manifest"), QStringLiteral("Manifest CSV (from 'dataset import' or 'dataset synth'), optionally with a sampling weight: PATH:W. "
+                                                            "Repeat it to train on several sources at once."), QStringLiteral("CSV[:W]")});
     p.addOption({QStringLiteral("arch"), QStringLiteral("resnet or inception (default resnet)."), QStringLiteral("ARCH"), QStringLiteral("resnet")});
     p.addOption({QStringLiteral("strategy"), QStringLiteral("none, focal, weights, balance, subclass, or combined with + (default none)."), QStringLiteral("S"), QStringLiteral("none")});
     p.addOption({QStringList{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Model folder to write."), QStringLiteral("DIR")});
@@ -45,7 +60,7 @@ int runTrain(const QStringList &args)
     const int nproc = p.value(QStringLiteral("nproc")).toInt();
     if (nproc < 1 || (nproc > 1 && p.isSet(QStringLiteral("world-size"))))
         return fail(QStringLiteral("train: --nproc N (N >= 1) starts its own ranks; do not combine it with --world-size"));
-    auto manifest = dataset::readManifest(p.value(QStringLiteral("manifest")));
+    auto manifest = trainingManifest(p);
     if (!manifest)
         return fail(manifest.error());
     auto config = trainConfig(p, p.value(QStringLiteral("arch")), p.value(QStringLiteral("strategy")));

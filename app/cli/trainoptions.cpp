@@ -25,6 +25,17 @@ void addTrainOptions(QCommandLineParser &p)
     p.addOption({QStringLiteral("no-augment"), QStringLiteral("No noise or lead dropout on training windows.")});
     p.addOption({QStringLiteral("no-features"), QStringLiteral("Waveform only: no rhythm features (RR irregularity, premature beats, pauses) beside it.")});
     p.addOption({QStringLiteral("resume"), QStringLiteral("Continue from the checkpoints in the output folder.")});
+    p.addOption({QStringLiteral("val-source"), QStringLiteral("Several manifests: validation and test records from this source only (its name: the manifest's file name, or its folder's for manifest.csv)."),
+                 QStringLiteral("NAME")});
+    p.addOption({QStringLiteral("init"), QStringLiteral("Fine-tune: start from this model's weights (its architecture and input contract are taken over)."), QStringLiteral("MODEL_DIR")});
+    p.addOption({QStringLiteral("pretrained-lr-scale"), QStringLiteral("Fine-tune: learning rate of all layers but the head, as a fraction of --lr (default 1)."),
+                 QStringLiteral("F"), QStringLiteral("1")});
+    p.addOption({QStringLiteral("freeze-epochs"), QStringLiteral("Fine-tune: keep the early stages (all but the last stage and the head) frozen for the first N epochs."),
+                 QStringLiteral("N"), QStringLiteral("0")});
+    p.addOption({QStringLiteral("thresholds"), QStringLiteral("Per-class decision thresholds chosen on the validation split: f1 (highest F1, default), precision:P "
+                                                              "(highest recall at precision >= P) or none (arg-max)."),
+                 QStringLiteral("RULE"), QStringLiteral("f1")});
+    p.addOption({QStringLiteral("no-calibration"), QStringLiteral("No temperature scaling and no thresholds after training.")});
     p.addOption({QStringLiteral("world-size"), QStringLiteral("Distributed: number of processes (ranks) in all."), QStringLiteral("W"), QStringLiteral("1")});
     p.addOption({QStringLiteral("rank"), QStringLiteral("Distributed: this process's rank, 0 to W-1 (rank 0 runs the rendezvous and writes the model)."), QStringLiteral("R"), QStringLiteral("0")});
     p.addOption({QStringLiteral("master"), QStringLiteral("Distributed: HOST:PORT of rank 0's rendezvous (default 127.0.0.1:29500)."), QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:29500")});
@@ -72,11 +83,36 @@ Result<ml::TrainConfig> trainConfig(const QCommandLineParser &p, const QString &
             members.push_back(cls.toInt() - 1);
         c.strategy.groups.push_back(members);
     }
-    c.contract.sampleRateHz = p.value(QStringLiteral("rate")).toDouble();
+    if (p.isSet(QStringLiteral("init"))) {
+        // The parent decides the network and the input; explicit options that contradict it are refused
+        // by ml::train with both descriptions.
+        auto parent = ml::readParentModel(p.value(QStringLiteral("init")));
+        if (!parent)
+            return R::failure(parent.error());
+        if (!p.isSet(QStringLiteral("arch")) && !p.isSet(QStringLiteral("width")) && !p.isSet(QStringLiteral("depth")))
+            c.net = parent->net;
+        c.contract = parent->contract;
+        c.fineTune.parentDir = p.value(QStringLiteral("init"));
+    } else if (p.isSet(QStringLiteral("freeze-epochs")) || p.isSet(QStringLiteral("pretrained-lr-scale"))) {
+        return R::failure(QStringLiteral("--freeze-epochs and --pretrained-lr-scale need --init MODEL_DIR"));
+    }
+    c.fineTune.pretrainedLrScale = p.value(QStringLiteral("pretrained-lr-scale")).toDouble();
+    c.fineTune.freezeEpochs = p.value(QStringLiteral("freeze-epochs")).toInt();
+    if (!(c.fineTune.pretrainedLrScale > 0.0) || c.fineTune.freezeEpochs < 0)
+        return R::failure(QStringLiteral("--pretrained-lr-scale must be positive and --freeze-epochs at least 0"));
+    auto rule = ml::ThresholdRule::fromName(p.value(QStringLiteral("thresholds")));
+    if (!rule)
+        return R::failure(rule.error());
+    c.thresholds = rule.value();
+    c.calibrate = !p.isSet(QStringLiteral("no-calibration"));
+    if (c.fineTune.parentDir.isEmpty() || p.isSet(QStringLiteral("rate")))
+        c.contract.sampleRateHz = p.value(QStringLiteral("rate")).toDouble();
     if (!(c.contract.sampleRateHz >= 50.0 && c.contract.sampleRateHz <= 1000.0))
         return R::failure(QStringLiteral("--rate must be 50-1000 Hz"));
-    c.contract.samples = int(std::lround(c.contract.sampleRateHz * 10.0)); // 10 s windows
-    c.contract.bandHighHz = std::min(40.0, 0.45 * c.contract.sampleRateHz);
+    if (c.fineTune.parentDir.isEmpty() || p.isSet(QStringLiteral("rate"))) {
+        c.contract.samples = int(std::lround(c.contract.sampleRateHz * 10.0)); // 10 s windows
+        c.contract.bandHighHz = std::min(40.0, 0.45 * c.contract.sampleRateHz);
+    }
     c.augment = !p.isSet(QStringLiteral("no-augment"));
     if (p.isSet(QStringLiteral("no-features")))
         c.contract.features.clear();
@@ -94,6 +130,22 @@ Result<ml::TrainConfig> trainConfig(const QCommandLineParser &p, const QString &
     if (c.epochs < 1 || c.batchSize < 2 || c.net.width < 1 || c.net.depth < 1)
         return R::failure(QStringLiteral("--epochs, --batch, --width and --depth must be positive (batch at least 2)"));
     return c;
+}
+
+Result<dataset::Manifest> trainingManifest(const QCommandLineParser &p)
+{
+    const QStringList specs = p.values(QStringLiteral("manifest"));
+    const QString evaluationSource = p.value(QStringLiteral("val-source"));
+    std::vector<dataset::Source> sources;
+    for (const QString &spec : specs) {
+        auto s = dataset::readSource(spec);
+        if (!s)
+            return Result<dataset::Manifest>::failure(s.error());
+        sources.push_back(std::move(s).value());
+    }
+    if (sources.size() == 1 && sources.front().weight == 1.0 && evaluationSource.isEmpty())
+        return sources.front().manifest;
+    return dataset::mergeSources(sources, evaluationSource);
 }
 
 QString modelDirOption(const QCommandLineParser &p)

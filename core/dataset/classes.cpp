@@ -28,6 +28,16 @@ const CodeClass kCodes[] = {
     {"SNOMED-CT", "427084000", SinusTachy, "sinus tachycardia"},
     {"SNOMED-CT", "427172004", Vpc, "premature ventricular contractions"},
     {"SNOMED-CT", "17338001", Vpc, "ventricular premature beats"},
+    // Version 2: more names of the same rhythms.
+    {"SNOMED-CT", "164884008", Vpc, "ventricular ectopics"},
+    {"SNOMED-CT", "11157007", Vpc, "ventricular bigeminy"},
+    {"SNOMED-CT", "251180001", Vpc, "ventricular trigeminy"},
+    {"SNOMED-CT", "233896004", Psvt, "AV nodal re-entrant tachycardia (AVNRT)"},
+    {"SNOMED-CT", "251166008", Psvt, "AV nodal re-entrant tachycardia"},
+    {"SNOMED-CT", "233897008", Psvt, "AV re-entrant tachycardia (AVRT)"},
+    // Mobitz II conducts through a diseased His-Purkinje system and progresses to complete block: it is
+    // treated like high-degree block, not like the benign nodal blocks of class 1.
+    {"SNOMED-CT", "28189009", HighGradeAvBlock, "Mobitz type II AV block"},
     {"PTB-XL", "1AVB", AvBlock1or2, "first degree AV block"},
     {"PTB-XL", "2AVB", AvBlock1or2, "second degree AV block"},
     {"PTB-XL", "PSVT", Psvt, "paroxysmal supraventricular tachycardia"},
@@ -45,6 +55,13 @@ const CodeClass kCodes[] = {
     {"EcgScope", "flutter", AfFlutter, "generator: atrial flutter"},
     {"EcgScope", "st", SinusTachy, "generator: sinus tachycardia"},
     {"EcgScope", "vpc", Vpc, "generator: VPCs"},
+};
+
+// Codes that may or may not be one of the six: a record carrying one of them and no class code is
+// excluded rather than taught as "Other" (version 2).
+const CodeClass kAmbiguous[] = {
+    {"SNOMED-CT", "233917008", -1, "AV block, degree unspecified (1st degree up to complete)"},
+    {"SNOMED-CT", "713422000", -1, "atrial tachycardia (may be paroxysmal SVT)"},
 };
 
 // Rarest first: the order in which "keep the rarer class" decides.
@@ -74,6 +91,18 @@ QStringList classNames(int count)
     return names;
 }
 
+bool isAmbiguousCode(const QString &system, const QString &code)
+{
+    return std::any_of(std::begin(kAmbiguous), std::end(kAmbiguous), [&](const CodeClass &c) {
+        return system == QLatin1String(c.system) && code.trimmed().compare(QLatin1String(c.code), Qt::CaseInsensitive) == 0;
+    });
+}
+
+bool isKnownMappingVersion(const QString &version)
+{
+    return version == QLatin1String("ecgscope-map-1") || version == QLatin1String(kMappingVersion);
+}
+
 std::optional<int> classOfCode(const QString &system, const QString &code)
 {
     static const QHash<QString, int> index = [] {
@@ -94,9 +123,11 @@ std::optional<int> classOfCode(const QString &system, const QString &code)
 Mapped mapLabels(const std::vector<Label> &labels, const MappingOptions &options)
 {
     std::vector<int> found;
+    bool ambiguous = false;
     for (const Label &l : labels) {
         if (auto c = classOfCode(l.system, l.code); c && std::find(found.begin(), found.end(), *c) == found.end())
             found.push_back(*c);
+        ambiguous = ambiguous || isAmbiguousCode(l.system, l.code);
     }
     Mapped m;
     if (found.size() == 1) {
@@ -108,6 +139,8 @@ Mapped mapLabels(const std::vector<Label> &labels, const MappingOptions &options
             });
         else
             m.exclusion = Exclusion::SeveralTargetClasses;
+    } else if (ambiguous) {
+        m.exclusion = Exclusion::Ambiguous;
     } else if (options.includeOther) {
         m.cls = Other;
     } else {
@@ -123,6 +156,13 @@ QString mappingTable()
         t += QStringLiteral("%1 %2 -> %3 (%4)\n")
                  .arg(QString::fromLatin1(c.system).leftJustified(10), QString::fromLatin1(c.code).leftJustified(10),
                       className(c.cls).leftJustified(7), QString::fromLatin1(c.meaning));
+    for (const CodeClass &c : kAmbiguous)
+        t += QStringLiteral("%1 %2 -> %3 (%4)\n")
+                 .arg(QString::fromLatin1(c.system).leftJustified(10), QString::fromLatin1(c.code).leftJustified(10),
+                      QStringLiteral("exclude"), QString::fromLatin1(c.meaning));
+    t += QStringLiteral("A record with several of the six is excluded (or keeps the rarer with --keep-rarer); one with only "
+                        "codes marked 'exclude' is excluded; one with none of these is 'Other' (with --other).\n"
+                        "Version 1 (ecgscope-map-1) lacked the rows after 17338001 and the exclusions; its manifests still load.\n");
     return t;
 }
 

@@ -24,7 +24,13 @@ enum TargetClass : int {
 constexpr int kTargetClassCount = 6;
 
 /// Version of the code-to-class mapping below; stored in manifests and model cards.
-inline const char *kMappingVersion = "ecgscope-map-1";
+/// Version 2 adds ventricular ectopics/bigeminy/trigeminy to VPC, AVNRT and AVRT to PSVT, Mobitz II to
+/// high-degree block, and excludes records whose only relevant code is ambiguous (unspecified AV block,
+/// atrial tachycardia). Class indices are the same in both versions.
+inline const char *kMappingVersion = "ecgscope-map-2";
+
+/// Versions whose manifests and model cards this EcgScope reads (ecgscope-map-1 and -2).
+bool isKnownMappingVersion(const QString &version);
 
 /// Short names ("AVB1/2", "PSVT", "AVB3", "AF/AFL", "STach", "VPC", "Other") and long names.
 QString className(int cls);
@@ -41,9 +47,11 @@ struct MappingOptions {
 /// Source codes of one of the six classes in each coding system, or nothing when the code is none of them.
 /// Systems: "SNOMED-CT" (CinC), "PTB-XL" (scp_codes), "EcgScope" (generator rhythms and class names).
 std::optional<int> classOfCode(const QString &system, const QString &code);
+/// Codes that exclude a record that has no class code (unspecified AV block, atrial tachycardia).
+bool isAmbiguousCode(const QString &system, const QString &code);
 
 /// Why a record got no class.
-enum class Exclusion { None, NoTargetClass, SeveralTargetClasses };
+enum class Exclusion { None, NoTargetClass, SeveralTargetClasses, Ambiguous };
 
 struct Mapped {
     std::optional<int> cls;

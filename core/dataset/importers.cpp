@@ -21,6 +21,8 @@ void addMapped(Manifest &m, ImportReport &report, Entry entry, const std::vector
     if (!mapped.cls) {
         if (mapped.exclusion == Exclusion::SeveralTargetClasses)
             ++report.excludedSeveralClasses;
+        else if (mapped.exclusion == Exclusion::Ambiguous)
+            ++report.excludedAmbiguous;
         else
             ++report.excludedNoTargetClass;
         return;

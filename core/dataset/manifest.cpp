@@ -22,10 +22,11 @@ const QStringList kSplits{QStringLiteral("train"), QStringLiteral("val"), QStrin
 
 QString ImportReport::summary() const
 {
-    return QStringLiteral("%1 records seen; excluded: %2 with none of the six classes, %3 with several; %4 unreadable")
+    return QStringLiteral("%1 records seen; excluded: %2 with none of the six classes, %3 with several, %4 with an ambiguous code only; %5 unreadable")
         .arg(recordsSeen)
         .arg(excludedNoTargetClass)
         .arg(excludedSeveralClasses)
+        .arg(excludedAmbiguous)
         .arg(failures.size());
 }
 
@@ -79,11 +80,11 @@ Status writeManifest(const Manifest &m, const QString &path)
     const QDir base = QFileInfo(path).absoluteDir();
     QString text;
     QTextStream s(&text);
-    s << "# ecgscope manifest 1\n# source: " << m.source << "\n# mapping: " << m.mappingVersion << "\n# classes: " << m.classCount << '\n';
-    s << "path,patient_id,label,split,fold,codes\n";
+    s << "# ecgscope manifest 2\n# source: " << m.source << "\n# mapping: " << m.mappingVersion << "\n# classes: " << m.classCount << '\n';
+    s << "path,patient_id,label,split,fold,codes,source,weight\n";
     for (const Entry &e : m.entries)
         s << csvField(base.relativeFilePath(QFileInfo(e.path).absoluteFilePath())) << ',' << csvField(e.patientId) << ',' << csvField(className(e.label)) << ','
-          << e.split << ',' << e.fold << ',' << csvField(e.codes.join(QLatin1Char(' '))) << '\n';
+          << e.split << ',' << e.fold << ',' << csvField(e.codes.join(QLatin1Char(' '))) << ',' << csvField(e.source) << ',' << e.weight << '\n';
     s.flush();
     QSaveFile f(path);
     const QByteArray bytes = text.toUtf8();
@@ -117,17 +118,19 @@ Result<Manifest> readManifest(const QString &path)
     }
     if (m.classCount != kTargetClassCount && m.classCount != kTargetClassCount + 1)
         return Result<Manifest>::failure(QStringLiteral("%1: manifest declares %2 classes (6 or 7 expected)").arg(path).arg(m.classCount));
-    if (m.mappingVersion != QLatin1String(kMappingVersion))
-        return Result<Manifest>::failure(QStringLiteral("%1: manifest uses label mapping '%2', this EcgScope has '%3'; re-import the dataset")
+    if (!isKnownMappingVersion(m.mappingVersion))
+        return Result<Manifest>::failure(QStringLiteral("%1: manifest uses label mapping '%2', unknown to this EcgScope (it has '%3'); re-import the dataset")
                                              .arg(path, m.mappingVersion, QLatin1String(kMappingVersion)));
     const auto rows = parseCsv(body);
     if (rows.empty() || rows.front().value(0) != QLatin1String("path"))
         return Result<Manifest>::failure(QStringLiteral("%1: not an EcgScope manifest (no 'path,...' header row)").arg(path));
     const QStringList names = classNames(m.classCount);
+    // Version 1 manifests have six columns; version 2 adds source and weight.
+    const qsizetype columns = rows.front().size() >= 8 ? 8 : 6;
     for (size_t r = 1; r < rows.size(); ++r) {
         const QStringList &row = rows[r];
-        if (row.size() < 6)
-            return Result<Manifest>::failure(QStringLiteral("%1: row %2 has %3 fields, expected 6").arg(path).arg(r + 1).arg(row.size()));
+        if (row.size() < columns)
+            return Result<Manifest>::failure(QStringLiteral("%1: row %2 has %3 fields, expected %4").arg(path).arg(r + 1).arg(row.size()).arg(columns));
         Entry e;
         e.path = QDir::cleanPath(base.absoluteFilePath(row[0]));
         e.patientId = row[1];
@@ -140,9 +143,77 @@ Result<Manifest> readManifest(const QString &path)
             return Result<Manifest>::failure(QStringLiteral("%1: row %2 has unknown split '%3'").arg(path).arg(r + 1).arg(e.split));
         e.fold = row[4].toInt();
         e.codes = row[5].split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        if (columns == 8) {
+            e.source = row[6];
+            bool ok = false;
+            e.weight = row[7].toDouble(&ok);
+            if (!ok || !(e.weight >= 0.0))
+                return Result<Manifest>::failure(QStringLiteral("%1: row %2 has weight '%3' (a number >= 0 expected)").arg(path).arg(r + 1).arg(row[7]));
+        }
         m.entries.push_back(std::move(e));
     }
     return m;
+}
+
+Result<Source> readSource(const QString &spec)
+{
+    Source s;
+    QString path = spec;
+    // A weight after the last colon; a colon followed by anything else is part of the path.
+    if (const qsizetype colon = spec.lastIndexOf(QLatin1Char(':')); colon > 0) {
+        bool ok = false;
+        const double w = spec.mid(colon + 1).toDouble(&ok);
+        if (ok) {
+            if (!(w > 0.0))
+                return Result<Source>::failure(QStringLiteral("%1: a source's sampling weight must be positive").arg(spec));
+            s.weight = w;
+            path = spec.left(colon);
+        }
+    }
+    auto m = readManifest(path);
+    if (!m)
+        return Result<Source>::failure(m.error());
+    s.manifest = std::move(m).value();
+    const QFileInfo info(path);
+    s.name = info.completeBaseName() == QLatin1String("manifest") ? info.absoluteDir().dirName() : info.completeBaseName();
+    return s;
+}
+
+Result<Manifest> mergeSources(const std::vector<Source> &sources, const QString &evaluationSource)
+{
+    using R = Result<Manifest>;
+    if (sources.empty())
+        return R::failure(QStringLiteral("merge: no sources"));
+    Manifest out;
+    out.mappingVersion = sources.front().manifest.mappingVersion;
+    out.classCount = 0;
+    QStringList names;
+    for (const Source &s : sources) {
+        if (s.manifest.mappingVersion != out.mappingVersion)
+            return R::failure(QStringLiteral("merge: source '%1' uses label mapping '%2', '%3' uses '%4'; re-import it with this EcgScope")
+                                  .arg(s.name, s.manifest.mappingVersion, sources.front().name, out.mappingVersion));
+        out.classCount = std::max(out.classCount, s.manifest.classCount);
+        names << s.name;
+    }
+    if (names.removeDuplicates() > 0)
+        return R::failure(QStringLiteral("merge: two sources have the same name (%1); rename one manifest").arg(names.join(QStringLiteral(", "))));
+    if (!evaluationSource.isEmpty() && !names.contains(evaluationSource))
+        return R::failure(QStringLiteral("merge: --val-source '%1' is none of the sources (%2)").arg(evaluationSource, names.join(QStringLiteral(", "))));
+    QStringList described;
+    for (const Source &s : sources) {
+        described << QStringLiteral("%1 (%2%3)").arg(s.name, s.manifest.source, s.weight != 1.0 ? QStringLiteral(", weight %1").arg(s.weight) : QString());
+        for (Entry e : s.manifest.entries) {
+            // A source that is itself merged keeps its entries' names.
+            if (e.source.isEmpty())
+                e.source = s.name;
+            e.weight *= s.weight;
+            if (!evaluationSource.isEmpty() && s.name != evaluationSource && (e.split == QLatin1String("val") || e.split == QLatin1String("test")))
+                continue;
+            out.entries.push_back(std::move(e));
+        }
+    }
+    out.source = QStringLiteral("merged: %1").arg(described.join(QStringLiteral(", ")));
+    return out;
 }
 
 Status assignSplits(Manifest &m, const SplitOptions &o)
@@ -155,8 +226,9 @@ Status assignSplits(Manifest &m, const SplitOptions &o)
         }
         return success();
     }
-    if (!(o.validationFraction >= 0 && o.testFraction >= 0 && o.validationFraction + o.testFraction < 1.0))
-        return Status::failure(QStringLiteral("split: fractions %1 + %2 must be below 1").arg(o.validationFraction).arg(o.testFraction));
+    // Fractions may add up to 1: a dataset kept whole for testing (e.g. --val 0 --test 1).
+    if (!(o.validationFraction >= 0 && o.testFraction >= 0 && o.validationFraction + o.testFraction <= 1.0))
+        return Status::failure(QStringLiteral("split: fractions %1 + %2 must not exceed 1").arg(o.validationFraction).arg(o.testFraction));
 
     // Patient -> entries; a record without a patient id is its own patient.
     std::map<QString, std::vector<size_t>> patients;

@@ -19,6 +19,8 @@ struct Entry {
     QStringList codes; ///< the source codes the label came from, "system:code"
     QString split;     ///< "train", "val", "test", or empty before splitting
     int fold = 0;      ///< the dataset's own fold (PTB-XL strat_fold 1-10), 0 when it has none
+    QString source;    ///< which dataset it came from in a merged manifest ("" = the manifest's only one)
+    double weight = 1.0; ///< sampling weight in training: expected draws of the record per epoch
 };
 
 /// What an import saw: records read, and why others were left out.
@@ -26,6 +28,7 @@ struct ImportReport {
     int recordsSeen = 0;
     int excludedNoTargetClass = 0;
     int excludedSeveralClasses = 0;
+    int excludedAmbiguous = 0; ///< only an ambiguous code (unspecified AV block, atrial tachycardia)
     QStringList failures; ///< "file: reason" for records that could not be read
     QString summary() const;
 };
@@ -49,6 +52,23 @@ struct Manifest {
 /// path, patient_id, label, split, fold, codes. Paths are stored relative to the manifest's folder.
 Status writeManifest(const Manifest &manifest, const QString &path);
 Result<Manifest> readManifest(const QString &path);
+
+/// One dataset of a multi-source training set.
+struct Source {
+    Manifest manifest;
+    QString name;        ///< recorded in every entry's `source`
+    double weight = 1.0; ///< multiplies every entry's sampling weight
+};
+
+/// "PATH[:WEIGHT]" as `train --manifest` and `dataset merge` take it: the manifest read, named after
+/// its file (or its folder, for a file called manifest.csv), with the weight (default 1).
+Result<Source> readSource(const QString &spec);
+
+/// One manifest of several sources: entries keep their splits and get their source's name and weight.
+/// With `evaluationSource`, validation and test come from that source alone: the other sources' val and
+/// test entries are left out (a model is then chosen and judged on that source's records only). The
+/// sources must share a mapping version; the class count is the largest (6-class data fits a 7-class model).
+Result<Manifest> mergeSources(const std::vector<Source> &sources, const QString &evaluationSource = {});
 
 struct SplitOptions {
     double validationFraction = 0.15;

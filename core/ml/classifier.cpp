@@ -12,6 +12,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSaveFile>
 
 namespace ecgscope::ml {
 
@@ -40,6 +41,8 @@ struct Classifier::Impl {
     QStringList classes;
     InputContract contract;
     std::vector<LoadedStage> stages;
+    Calibration calibration;
+    int fallbackClass = -1; ///< "Other", where the model has it
 
     /// Class probabilities, one row per window, from all stages (see combineStages for subclass models).
     std::vector<std::vector<float>> probabilities(const torch::Tensor &x, const torch::Tensor &f) const
@@ -122,6 +125,10 @@ Result<std::shared_ptr<Classifier>> Classifier::load(const QString &modelDir)
     if (!contract)
         return R::failure(QStringLiteral("%1: %2").arg(cardPath, contract.error()));
     m.contract = contract.value();
+    m.calibration = Calibration::fromJson(m.card.value(QStringLiteral("calibration")).toObject());
+    if (!m.calibration.thresholds.empty() && m.calibration.thresholds.size() != size_t(m.classes.size()))
+        return R::failure(QStringLiteral("%1: the calibration has %2 thresholds for %3 classes").arg(cardPath).arg(m.calibration.thresholds.size()).arg(m.classes.size()));
+    m.fallbackClass = int(m.classes.indexOf(dataset::className(dataset::Other)));
     auto net = NetConfig::fromJson(m.card.value(QStringLiteral("architecture")).toObject());
     if (!net)
         return R::failure(QStringLiteral("%1: %2").arg(cardPath, net.error()));
@@ -192,15 +199,17 @@ Result<Prediction> Classifier::classify(const Ecg &ecg) const
     const auto perWindow = d->probabilities(x, f);
     Prediction p;
     // The windows' probabilities are averaged: a record is as abnormal as its windows are on average.
-    p.probabilities.assign(perWindow.front().size(), 0.0f);
+    std::vector<float> mean(perWindow.front().size(), 0.0f);
     for (const auto &w : perWindow)
         for (size_t c = 0; c < w.size(); ++c)
-            p.probabilities[c] += w[c] / float(perWindow.size());
-    p.topClass = int(std::max_element(p.probabilities.begin(), p.probabilities.end()) - p.probabilities.begin());
+            mean[c] += w[c] / float(perWindow.size());
+    p.probabilities = applyTemperature(mean, d->calibration.temperature);
+    p.topClass = decide(p.probabilities, d->calibration.thresholds, d->fallbackClass);
     p.windows = int(prepared->windows.size());
     for (const Window &w : prepared->windows)
         p.windowStartsMs.push_back(w.startMs);
-    p.windowProbabilities = perWindow;
+    for (const auto &w : perWindow)
+        p.windowProbabilities.push_back(applyTemperature(w, d->calibration.temperature));
     if (!prepared->missingLeads.isEmpty())
         p.warnings << QStringLiteral("leads missing from the record (set to zero): %1").arg(prepared->missingLeads.join(QStringLiteral(", ")));
     return p;
@@ -246,29 +255,57 @@ Result<std::vector<float>> Classifier::saliency(const Ecg &ecg, int cls) const
     return out;
 }
 
-Result<Evaluation> Classifier::evaluate(const dataset::Manifest &manifest, const QString &split, Progress *progress) const
+Result<Scores> Classifier::score(const dataset::Manifest &manifest, const QString &split, Progress *progress) const
 {
     const auto entries = manifest.inSplit(split);
-    std::vector<int> truth, predicted;
-    std::vector<std::vector<float>> probabilities;
+    Scores s;
     const int k = std::max(int(d->classes.size()), manifest.classCount);
     for (size_t i = 0; i < entries.size(); ++i) {
         if (progress && progress->cancelled())
-            return Result<Evaluation>::failure(QStringLiteral("evaluation cancelled"));
+            return Result<Scores>::failure(QStringLiteral("evaluation cancelled"));
         auto ecg = io::readEcg(entries[i]->path);
         if (!ecg)
-            return Result<Evaluation>::failure(ecg.error());
+            return Result<Scores>::failure(ecg.error());
         auto p = classify(ecg.value());
         if (!p)
-            return Result<Evaluation>::failure(p.error());
-        truth.push_back(entries[i]->label);
-        predicted.push_back(p->topClass);
+            return Result<Scores>::failure(p.error());
+        s.truth.push_back(entries[i]->label);
+        s.decided.push_back(p->topClass);
         p->probabilities.resize(size_t(k), 0.0f);
-        probabilities.push_back(p->probabilities);
+        s.probabilities.push_back(p->probabilities);
         if (progress)
             progress->report(qint64(i + 1), qint64(entries.size()), QStringLiteral("evaluating %1").arg(split.isEmpty() ? QStringLiteral("records") : split));
     }
-    return ml::evaluate(dataset::classNames(k), truth, predicted, probabilities);
+    return s;
+}
+
+Result<Evaluation> Classifier::evaluate(const dataset::Manifest &manifest, const QString &split, Progress *progress) const
+{
+    auto s = score(manifest, split, progress);
+    if (!s)
+        return Result<Evaluation>::failure(s.error());
+    return ml::evaluate(dataset::classNames(std::max(int(d->classes.size()), manifest.classCount)), s->truth, s->decided, s->probabilities);
+}
+
+const Calibration &Classifier::calibration() const { return d->calibration; }
+void Classifier::setCalibration(const Calibration &calibration) { d->calibration = calibration; }
+
+Status writeCalibration(const QString &modelDir, const Calibration &calibration)
+{
+    const QString path = QDir(modelDir).filePath(QStringLiteral("model.json"));
+    QFile in(path);
+    if (!in.open(QIODevice::ReadOnly))
+        return Status::failure(QStringLiteral("%1: cannot open model card: %2").arg(path, in.errorString()));
+    QJsonObject card = QJsonDocument::fromJson(in.readAll()).object();
+    in.close();
+    if (card.isEmpty())
+        return Status::failure(QStringLiteral("%1: model card is not valid JSON").arg(path));
+    card.insert(QStringLiteral("calibration"), calibration.toJson());
+    QSaveFile out(path);
+    const QByteArray bytes = QJsonDocument(card).toJson();
+    if (!out.open(QIODevice::WriteOnly) || out.write(bytes) != bytes.size() || !out.commit())
+        return Status::failure(QStringLiteral("%1: cannot write: %2").arg(path, out.errorString()));
+    return success();
 }
 
 double Classifier::forwardMillisecondsPerEcg(int batch, int repeats) const

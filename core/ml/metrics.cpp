@@ -52,6 +52,8 @@ Evaluation evaluate(const QStringList &classNames, const std::vector<int> &truth
     Evaluation e;
     e.classNames = classNames;
     e.count = int(truth.size());
+    e.truth = truth;
+    e.predicted = predicted;
     e.confusion.assign(k, std::vector<int>(k, 0));
     for (size_t i = 0; i < truth.size(); ++i)
         ++e.confusion[size_t(truth[i])][size_t(predicted[i])];
@@ -94,7 +96,8 @@ BootstrapIntervals bootstrap(const std::vector<int> &truth, const std::vector<in
                              int iterations, uint64_t seed)
 {
     const size_t n = truth.size();
-    const auto rates = [&](const std::vector<size_t> &sample, std::vector<double> &recall, std::vector<double> &precision, double &falseFlag) {
+    const auto rates = [&](const std::vector<size_t> &sample, std::vector<double> &recall, std::vector<double> &precision, std::vector<double> &f1,
+                           double &falseFlag) {
         std::vector<int> tp(size_t(classCount), 0), actual(size_t(classCount), 0), called(size_t(classCount), 0);
         int others = 0, flagged = 0;
         for (size_t i : sample) {
@@ -110,15 +113,18 @@ BootstrapIntervals bootstrap(const std::vector<int> &truth, const std::vector<in
         for (int c = 0; c < classCount; ++c) {
             recall[size_t(c)] = actual[size_t(c)] ? double(tp[size_t(c)]) / actual[size_t(c)] : nan;
             precision[size_t(c)] = called[size_t(c)] ? double(tp[size_t(c)]) / called[size_t(c)] : nan;
+            // A present class never predicted has F1 0; an absent one has none.
+            f1[size_t(c)] = actual[size_t(c)] ? harmonic(called[size_t(c)] ? precision[size_t(c)] : 0.0, recall[size_t(c)]) : nan;
         }
         falseFlag = others ? double(flagged) / others : nan;
     };
     std::vector<size_t> all(n);
     std::iota(all.begin(), all.end(), 0);
-    std::vector<double> recall(static_cast<size_t>(classCount)), precision(static_cast<size_t>(classCount));
+    std::vector<double> recall(static_cast<size_t>(classCount)), precision(static_cast<size_t>(classCount)), f1(static_cast<size_t>(classCount));
     BootstrapIntervals b;
-    rates(all, recall, precision, b.falseFlagRate);
-    std::vector<std::vector<double>> recalls(static_cast<size_t>(classCount)), precisions(static_cast<size_t>(classCount));
+    rates(all, recall, precision, f1, b.falseFlagRate);
+    std::vector<std::vector<double>> recalls(static_cast<size_t>(classCount)), precisions(static_cast<size_t>(classCount)),
+        f1s(static_cast<size_t>(classCount));
     std::vector<double> flags;
     std::mt19937_64 rng(seed);
     std::uniform_int_distribution<size_t> pick(0, n ? n - 1 : 0);
@@ -127,28 +133,75 @@ BootstrapIntervals bootstrap(const std::vector<int> &truth, const std::vector<in
         for (size_t &s : sample)
             s = pick(rng);
         double flag;
-        rates(sample, recall, precision, flag);
+        rates(sample, recall, precision, f1, flag);
         for (int c = 0; c < classCount; ++c) {
             if (!std::isnan(recall[size_t(c)]))
                 recalls[size_t(c)].push_back(recall[size_t(c)]);
             if (!std::isnan(precision[size_t(c)]))
                 precisions[size_t(c)].push_back(precision[size_t(c)]);
+            if (!std::isnan(f1[size_t(c)]))
+                f1s[size_t(c)].push_back(f1[size_t(c)]);
         }
         if (!std::isnan(flag))
             flags.push_back(flag);
     }
-    const auto percentiles = [](std::vector<double> v) {
-        if (v.empty())
-            return Interval{std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
-        std::sort(v.begin(), v.end());
-        return Interval{v[size_t(0.025 * double(v.size() - 1))], v[size_t(0.975 * double(v.size() - 1))]};
-    };
     for (int c = 0; c < classCount; ++c) {
-        b.recall.push_back(percentiles(recalls[size_t(c)]));
-        b.precision.push_back(percentiles(precisions[size_t(c)]));
+        b.recall.push_back(percentileInterval(recalls[size_t(c)]));
+        b.precision.push_back(percentileInterval(precisions[size_t(c)]));
+        b.f1.push_back(percentileInterval(f1s[size_t(c)]));
     }
-    b.falseFlag = percentiles(flags);
+    b.falseFlag = percentileInterval(flags);
     return b;
+}
+
+Interval percentileInterval(std::vector<double> values)
+{
+    if (values.empty())
+        return Interval{std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
+    std::sort(values.begin(), values.end());
+    return Interval{values[size_t(0.025 * double(values.size() - 1))], values[size_t(0.975 * double(values.size() - 1))]};
+}
+
+PairedDifference pairedMacroF1Difference(const std::vector<PairedPredictions> &groups, int classCount, int iterations, uint64_t seed)
+{
+    const auto macroF1Of = [classCount](const std::vector<int> &truth, const std::vector<int> &predicted, const std::vector<size_t> &sample) {
+        std::vector<int> tp(size_t(classCount), 0), actual(size_t(classCount), 0), called(size_t(classCount), 0);
+        for (size_t i : sample) {
+            ++actual[size_t(truth[i])];
+            ++called[size_t(predicted[i])];
+            tp[size_t(truth[i])] += truth[i] == predicted[i];
+        }
+        double sum = 0.0;
+        for (int c = 0; c < classCount; ++c)
+            sum += harmonic(ratio(tp[size_t(c)], called[size_t(c)]), ratio(tp[size_t(c)], actual[size_t(c)]));
+        return sum / classCount;
+    };
+    // The mean over the groups of B's macro-F1 minus A's, each group resampled within itself.
+    const auto difference = [&](const std::vector<std::vector<size_t>> &samples) {
+        double d = 0.0;
+        for (size_t g = 0; g < groups.size(); ++g)
+            d += macroF1Of(groups[g].truth, groups[g].second, samples[g]) - macroF1Of(groups[g].truth, groups[g].first, samples[g]);
+        return groups.empty() ? 0.0 : d / double(groups.size());
+    };
+    std::vector<std::vector<size_t>> samples;
+    for (const PairedPredictions &g : groups) {
+        samples.emplace_back(g.truth.size());
+        std::iota(samples.back().begin(), samples.back().end(), 0);
+    }
+    PairedDifference out;
+    out.difference = difference(samples);
+    std::mt19937_64 rng(seed);
+    std::vector<double> draws;
+    for (int it = 0; it < iterations; ++it) {
+        for (auto &sample : samples) {
+            std::uniform_int_distribution<size_t> pick(0, sample.empty() ? 0 : sample.size() - 1);
+            for (size_t &s : sample)
+                s = pick(rng);
+        }
+        draws.push_back(difference(samples));
+    }
+    out.interval = percentileInterval(draws);
+    return out;
 }
 
 QJsonArray toJsonArray(const std::vector<int> &values)

@@ -28,6 +28,7 @@ struct Evaluation {
     double microPrecision = 0.0, microRecall = 0.0, microF1 = 0.0; ///< equal to accuracy for single-label data
     double macroPrecision = 0.0, macroRecall = 0.0, macroF1 = 0.0;
     int count = 0;
+    std::vector<int> truth, predicted; ///< per record, when computed from records (not from a stored matrix)
 
     QJsonObject toJson() const;
     /// One row per class plus micro/macro rows: class,support,precision,recall,f1,auroc.
@@ -54,12 +55,28 @@ struct Interval {
     double low = 0.0, high = 0.0;
 };
 struct BootstrapIntervals {
-    std::vector<Interval> recall, precision;
+    std::vector<Interval> recall, precision, f1;
     double falseFlagRate = 0.0; ///< on the data as they are
     Interval falseFlag;
 };
 BootstrapIntervals bootstrap(const std::vector<int> &truth, const std::vector<int> &predicted, int classCount, int otherClass,
                              int iterations = 2000, uint64_t seed = 1);
+
+/// The 2.5th and 97.5th percentiles of a sample (NaN for an empty one).
+Interval percentileInterval(std::vector<double> values);
+
+/// Two models' predictions of the same records (one group per repeat of an experiment).
+struct PairedPredictions {
+    std::vector<int> truth, first, second;
+};
+struct PairedDifference {
+    double difference = 0.0; ///< mean over the groups of macro-F1(second) - macro-F1(first)
+    Interval interval;       ///< its 95% paired percentile-bootstrap interval
+};
+/// Paired bootstrap of a macro-F1 difference: each iteration resamples the records of every group (with
+/// replacement, the same records for both models) and recomputes the mean difference.
+PairedDifference pairedMacroF1Difference(const std::vector<PairedPredictions> &groups, int classCount, int iterations = 2000,
+                                         uint64_t seed = 1);
 
 /// Area under the ROC curve of `scores` for the positives (Mann-Whitney U, ties count one half).
 double auroc(const std::vector<float> &scores, const std::vector<bool> &positive);

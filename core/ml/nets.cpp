@@ -29,7 +29,11 @@ torch::Tensor ResBlockImpl::forward(torch::Tensor x)
     return torch::relu(y + s);
 }
 
-ResNet1dImpl::ResNet1dImpl(int64_t leads, int64_t classes, int64_t width, int64_t blocksPerStage, int64_t features)
+namespace {
+void append(std::vector<torch::Tensor> &out, const std::vector<torch::Tensor> &more) { out.insert(out.end(), more.begin(), more.end()); }
+} // namespace
+
+ResNet1dImpl::ResNet1dImpl(int64_t leads, int64_t classes, int64_t width, int64_t blocks, int64_t features) : blocksPerStage(blocks)
 {
     const int64_t kStemKernel = 15; // 150 ms at 100 Hz: about one QRS complex
     const int64_t kBlockKernel = 7;
@@ -43,7 +47,7 @@ ResNet1dImpl::ResNet1dImpl(int64_t leads, int64_t classes, int64_t width, int64_
     body = torch::nn::Sequential();
     int64_t in = width;
     for (int s = 0; s < 4; ++s) {
-        for (int64_t b = 0; b < blocksPerStage; ++b) {
+        for (int64_t b = 0; b < blocks; ++b) {
             body->push_back(ResBlock(in, channels[s], kBlockKernel, b == 0 ? strides[s] : 1));
             in = channels[s];
         }
@@ -56,6 +60,14 @@ torch::Tensor ResNet1dImpl::forward(torch::Tensor x, torch::Tensor features)
 {
     x = body->forward(stem->forward(x));
     return classify(x.mean(2), features); // global average pooling over time
+}
+
+std::vector<torch::Tensor> ResNet1dImpl::earlyParameters()
+{
+    std::vector<torch::Tensor> out = stem->parameters();
+    for (size_t b = 0; b + size_t(blocksPerStage) < body->size(); ++b) // the first three of the four stages
+        append(out, body[b]->parameters());
+    return out;
 }
 
 InceptionModuleImpl::InceptionModuleImpl(int64_t in, int64_t filters, int64_t bottleneckChannels)
@@ -116,6 +128,18 @@ torch::Tensor Inception1dImpl::forward(torch::Tensor x, torch::Tensor features)
         }
     }
     return classify(x.mean(2), features);
+}
+
+std::vector<torch::Tensor> Inception1dImpl::earlyParameters()
+{
+    // The last stage: the last three modules (one residual group) and, where it closes, its shortcut.
+    const size_t last = blocks->size() > 3 ? blocks->size() - 3 : 0;
+    std::vector<torch::Tensor> out = stem->parameters();
+    for (size_t m = 0; m < last; ++m)
+        append(out, blocks[m]->parameters());
+    for (size_t s = 0; s < shortcuts->size() && 3 * s + 2 < last; ++s)
+        append(out, shortcuts[s]->parameters());
+    return out;
 }
 
 std::shared_ptr<NetImpl> makeNet(const NetConfig &config, int64_t leads, int64_t classes, int64_t features)

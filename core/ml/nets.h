@@ -11,6 +11,10 @@ namespace ecgscope::ml {
 /// features, joined to the pooled waveform features before the last layer) -> [batch, classes] logits.
 struct NetImpl : torch::nn::Module {
     virtual torch::Tensor forward(torch::Tensor x, torch::Tensor features) = 0;
+    /// The early stages, which fine-tuning may freeze: all but the last stage and the head.
+    virtual std::vector<torch::Tensor> earlyParameters() = 0;
+    /// The classifier head's parameters (the last layer).
+    std::vector<torch::Tensor> headParameters() { return head->parameters(); }
 
 protected:
     /// The classifier head on pooled waveform features, with the rhythm features appended.
@@ -30,7 +34,9 @@ TORCH_MODULE(ResBlock);
 struct ResNet1dImpl : NetImpl {
     ResNet1dImpl(int64_t leads, int64_t classes, int64_t width, int64_t blocksPerStage, int64_t features);
     torch::Tensor forward(torch::Tensor x, torch::Tensor features) override;
+    std::vector<torch::Tensor> earlyParameters() override;
     torch::nn::Sequential stem{nullptr}, body{nullptr};
+    int64_t blocksPerStage = 1;
 };
 TORCH_MODULE(ResNet1d);
 
@@ -47,6 +53,7 @@ TORCH_MODULE(InceptionModule);
 struct Inception1dImpl : NetImpl {
     Inception1dImpl(int64_t leads, int64_t classes, int64_t filters, int64_t modules, int64_t features);
     torch::Tensor forward(torch::Tensor x, torch::Tensor features) override;
+    std::vector<torch::Tensor> earlyParameters() override;
     torch::nn::Sequential stem{nullptr};
     torch::nn::ModuleList blocks{nullptr}, shortcuts{nullptr};
 };

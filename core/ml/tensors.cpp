@@ -29,6 +29,7 @@ Result<SplitTensors> loadSplit(const dataset::Manifest &manifest, const QString 
     t.x = torch::zeros({n, leads, contract.samples});
     t.f = torch::zeros({n, features});
     t.y = torch::zeros({n}, torch::kInt64);
+    t.w = torch::ones({n}, torch::kDouble);
     if (n == 0)
         return t;
     // Reading and preparing records is independent per record: spread it over the cores.
@@ -66,8 +67,11 @@ Result<SplitTensors> loadSplit(const dataset::Manifest &manifest, const QString 
             return Result<SplitTensors>::failure(e);
     }
     auto *y = t.y.data_ptr<int64_t>();
-    for (int64_t i = 0; i < n; ++i)
+    auto *w = t.w.data_ptr<double>();
+    for (int64_t i = 0; i < n; ++i) {
         y[i] = entries[size_t(i)]->label;
+        w[i] = entries[size_t(i)]->weight;
+    }
     return t;
 }
 

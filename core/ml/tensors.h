@@ -9,12 +9,13 @@
 
 namespace ecgscope::ml {
 
-/// The first window of every record of a split, as x [N, leads, samples], f [N, features] and
-/// y [N] (int64 class index).
+/// The first window of every record of a split, as x [N, leads, samples], f [N, features],
+/// y [N] (int64 class index) and w [N] (double: the records' sampling weights).
 struct SplitTensors {
     torch::Tensor x;
     torch::Tensor f;
     torch::Tensor y;
+    torch::Tensor w;
     int64_t size() const { return x.defined() ? x.size(0) : 0; }
 };
 

@@ -15,6 +15,7 @@
 #include <QTextStream>
 
 #include <cmath>
+#include <optional>
 #include <random>
 
 namespace ecgscope::ml {
@@ -61,6 +62,7 @@ SplitTensors remap(const SplitTensors &t, const std::vector<int> &map)
     const torch::Tensor index = torch::tensor(rows, torch::kInt64);
     out.x = t.x.index_select(0, index);
     out.f = t.f.index_select(0, index);
+    out.w = t.w.index_select(0, index);
     out.y = torch::tensor(labels, torch::kInt64);
     return out;
 }
@@ -104,6 +106,8 @@ torch::Tensor predictLogits(const std::shared_ptr<NetImpl> &net, const SplitTens
     return torch::cat(chunks);
 }
 
+/// Macro-F1 over the classes present in the validation split: real validation data often lacks some
+/// classes (no real PSVT), and a class that cannot be right must not weigh on the choice of epoch.
 double macroF1(const std::shared_ptr<NetImpl> &net, const SplitTensors &val, int outputs)
 {
     if (val.size() == 0)
@@ -113,7 +117,67 @@ double macroF1(const std::shared_ptr<NetImpl> &net, const SplitTensors &val, int
     QStringList names;
     for (int c = 0; c < outputs; ++c)
         names << QString::number(c);
-    return evaluate(names, labelsOf(val), std::vector<int>(p, p + pred.size(0))).macroF1;
+    const Evaluation e = evaluate(names, labelsOf(val), std::vector<int>(p, p + pred.size(0)));
+    double sum = 0.0;
+    int present = 0;
+    for (const ClassMetrics &m : e.perClass)
+        if (m.support > 0) {
+            sum += m.f1;
+            ++present;
+        }
+    return present ? sum / present : 0.0;
+}
+
+/// One epoch's draw: each record `floor(w)` times plus once more with probability `frac(w)`, so that
+/// a record of weight w is seen w times per epoch on average.
+std::vector<size_t> weightedDraw(const torch::Tensor &weights, std::mt19937_64 &rng)
+{
+    const auto *w = weights.data_ptr<double>();
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    std::vector<size_t> order;
+    for (int64_t i = 0; i < weights.size(0); ++i) {
+        const double whole = std::floor(w[i]);
+        for (int k = 0; k < int(whole); ++k)
+            order.push_back(size_t(i));
+        if (u(rng) < w[i] - whole)
+            order.push_back(size_t(i));
+    }
+    return order;
+}
+
+QString describe(const InputContract &c)
+{
+    return QStringLiteral("%1 leads (%2) at %3 Hz, %4 samples, %5-%6 Hz band, features: %7")
+        .arg(c.leads.size()).arg(c.leads.join(QLatin1Char(' '))).arg(c.sampleRateHz).arg(c.samples).arg(c.bandLowHz).arg(c.bandHighHz)
+        .arg(c.features.isEmpty() ? QStringLiteral("none") : c.features.join(QLatin1Char(' ')));
+}
+
+/// Copies the parent's weights into `net` wherever name and shape agree; the head only with `copyHead`.
+Status initialiseFrom(const std::shared_ptr<NetImpl> &net, const ParentModel &parent, int64_t leads, int64_t features, bool copyHead)
+{
+    try {
+        auto source = makeNet(parent.net, leads, parent.outputs, features);
+        torch::serialize::InputArchive archive;
+        archive.load_from(parent.weightsFile.toStdString());
+        source->load(archive);
+        torch::NoGradGuard noGrad;
+        const auto from = source->named_parameters(), fromBuffers = source->named_buffers();
+        const auto copy = [&](torch::OrderedDict<std::string, torch::Tensor> to, const torch::OrderedDict<std::string, torch::Tensor> &src) {
+            for (auto &item : to) {
+                if (!copyHead && item.key().rfind("head.", 0) == 0)
+                    continue;
+                const torch::Tensor *t = src.find(item.key());
+                if (t && t->sizes() == item.value().sizes())
+                    item.value().copy_(*t);
+            }
+        };
+        copy(net->named_parameters(), from);
+        copy(net->named_buffers(), fromBuffers);
+    } catch (const c10::Error &e) {
+        return Status::failure(QStringLiteral("%1: cannot initialise from the parent's weights: %2")
+                                   .arg(parent.weightsFile, QString::fromStdString(e.what_without_backtrace()).section(QLatin1Char('\n'), 0, 0)));
+    }
+    return success();
 }
 
 struct StageOutcome {
@@ -134,7 +198,7 @@ std::vector<torch::Tensor> statistics(const std::shared_ptr<NetImpl> &net)
 }
 
 Result<StageOutcome> trainStage(const Stage &stage, const TrainConfig &cfg, const QString &outDir, TrainingObserver *observer,
-                                std::vector<EpochReport> &history, Communicator *comm)
+                                std::vector<EpochReport> &history, Communicator *comm, const ParentModel *parent, bool copyHead)
 {
     const int world = comm ? comm->worldSize() : 1;
     const bool root = !comm || comm->rank() == 0;
@@ -144,7 +208,24 @@ Result<StageOutcome> trainStage(const Stage &stage, const TrainConfig &cfg, cons
     torch::manual_seed(cfg.seed);
     StageOutcome out;
     out.net = makeNet(cfg.net, stage.train.x.size(1), stage.outputs, stage.train.f.size(1));
-    torch::optim::Adam optimizer(out.net->parameters(), torch::optim::AdamOptions(cfg.learningRate).weight_decay(cfg.weightDecay));
+    if (parent) {
+        if (Status s = initialiseFrom(out.net, *parent, stage.train.x.size(1), stage.train.f.size(1), copyHead); !s)
+            return Result<StageOutcome>::failure(s.error());
+    }
+    // Two parameter groups: the head at the full learning rate, the rest (pretrained when fine-tuning)
+    // at a fraction of it.
+    const std::vector<torch::Tensor> headParams = out.net->headParameters();
+    std::vector<torch::Tensor> bodyParams;
+    for (const auto &p : out.net->parameters())
+        if (std::none_of(headParams.begin(), headParams.end(), [&](const torch::Tensor &h) { return h.is_same(p); }))
+            bodyParams.push_back(p);
+    const double bodyScale = parent ? cfg.fineTune.pretrainedLrScale : 1.0;
+    const std::vector<double> groupScale{bodyScale, 1.0};
+    torch::optim::Adam optimizer(
+        {torch::optim::OptimizerParamGroup(bodyParams, std::make_unique<torch::optim::AdamOptions>(torch::optim::AdamOptions(cfg.learningRate * bodyScale).weight_decay(cfg.weightDecay))),
+         torch::optim::OptimizerParamGroup(headParams, std::make_unique<torch::optim::AdamOptions>(torch::optim::AdamOptions(cfg.learningRate).weight_decay(cfg.weightDecay)))},
+        torch::optim::AdamOptions(cfg.learningRate).weight_decay(cfg.weightDecay));
+    const std::vector<torch::Tensor> early = out.net->earlyParameters();
 
     const std::vector<int> labels = labelsOf(stage.train);
     std::vector<int> counts(size_t(stage.outputs), 0);
@@ -203,17 +284,22 @@ Result<StageOutcome> trainStage(const Stage &stage, const TrainConfig &cfg, cons
         epochClock.start();
         // Cosine annealing from the initial learning rate towards zero over the planned epochs.
         const double lr = cfg.learningRate * 0.5 * (1.0 + std::cos(M_PI * (epoch - 1) / cfg.epochs));
-        for (auto &group : optimizer.param_groups())
-            static_cast<torch::optim::AdamOptions &>(group.options()).lr(lr);
+        for (size_t g = 0; g < optimizer.param_groups().size(); ++g)
+            static_cast<torch::optim::AdamOptions &>(optimizer.param_groups()[g].options()).lr(lr * groupScale[g]);
+        const bool frozen = epoch <= cfg.fineTune.freezeEpochs;
+        for (auto &p : early)
+            p.set_requires_grad(!frozen);
 
+        std::mt19937_64 rng(cfg.seed * 7919ULL + uint64_t(epoch));
         std::vector<size_t> order;
         if (cfg.strategy.balance) {
             order = balancedDraw(labels, stage.outputs, cfg.strategy.redrawEachEpoch ? cfg.seed + uint64_t(epoch) : cfg.seed);
+        } else if ((stage.train.w != 1.0).any().item<bool>()) {
+            order = weightedDraw(stage.train.w, rng);
         } else {
             order.resize(size_t(n));
             std::iota(order.begin(), order.end(), 0);
         }
-        std::mt19937_64 rng(cfg.seed * 7919ULL + uint64_t(epoch));
         std::shuffle(order.begin(), order.end(), rng);
 
         double lossSum = 0.0;
@@ -305,6 +391,30 @@ Result<StageOutcome> trainStage(const Stage &stage, const TrainConfig &cfg, cons
 
 } // namespace
 
+Result<ParentModel> readParentModel(const QString &modelDir)
+{
+    auto loaded = Classifier::load(modelDir); // the card and the checksums of its weights, verified
+    if (!loaded)
+        return Result<ParentModel>::failure(loaded.error());
+    const QJsonObject &card = loaded.value()->card();
+    ParentModel p;
+    p.dir = loaded.value()->directory();
+    p.modelId = loaded.value()->modelId();
+    p.mapping = card.value(QStringLiteral("mapping")).toString();
+    p.contract = loaded.value()->contract();
+    p.classes = loaded.value()->classNames();
+    auto net = NetConfig::fromJson(card.value(QStringLiteral("architecture")).toObject());
+    if (!net)
+        return Result<ParentModel>::failure(net.error());
+    p.net = net.value();
+    const QJsonArray stages = card.value(QStringLiteral("stages")).toArray();
+    const QJsonObject first = stages.first().toObject();
+    p.weightsFile = QDir(p.dir).filePath(first.value(QStringLiteral("file")).toString());
+    p.outputs = first.value(QStringLiteral("outputs")).toInt();
+    p.singleStage = stages.size() == 1 && !first.contains(QStringLiteral("groups"));
+    return p;
+}
+
 Result<TrainResult> train(const dataset::Manifest &manifest, const TrainConfig &cfg, const QString &outDir, TrainingObserver *observer)
 {
     if (cfg.epochs < 1 || cfg.batchSize < 2 || !(cfg.learningRate > 0))
@@ -338,6 +448,30 @@ Result<TrainResult> train(const dataset::Manifest &manifest, const TrainConfig &
         return Result<TrainResult>::failure(val.error());
 
     const int k = manifest.classCount;
+    TrainResult result;
+    std::optional<ParentModel> parent;
+    if (!cfg.fineTune.parentDir.isEmpty()) {
+        auto p = readParentModel(cfg.fineTune.parentDir);
+        if (!p)
+            return Result<TrainResult>::failure(p.error());
+        parent = p.value();
+        if (!(parent->contract == cfg.contract))
+            return Result<TrainResult>::failure(QStringLiteral("%1: the parent model %2 takes %3; this training gives %4: incompatible input, "
+                                                               "fine-tune with the parent's leads, rate and features")
+                                                    .arg(parent->dir, parent->modelId, describe(parent->contract), describe(cfg.contract)));
+        if (parent->net.toJson() != cfg.net.toJson())
+            return Result<TrainResult>::failure(QStringLiteral("%1: the parent model %2 is a %3 (width %4, depth %5), not a %6 (width %7, depth %8)")
+                                                    .arg(parent->dir, parent->modelId, parent->net.name()).arg(parent->net.width).arg(parent->net.depth)
+                                                    .arg(cfg.net.name()).arg(cfg.net.width).arg(cfg.net.depth));
+        result.parentId = parent->modelId;
+        if (parent->classes != dataset::classNames(k) || !parent->singleStage || cfg.strategy.subclass)
+            result.notes << QStringLiteral("the parent's outputs (%1) differ from this model's (%2): the last layer is re-initialised, "
+                                           "every other layer starts from the parent")
+                                .arg(parent->singleStage ? parent->classes.join(QLatin1Char(' ')) : QStringLiteral("two stages"),
+                                     cfg.strategy.subclass ? QStringLiteral("two stages") : dataset::classNames(k).join(QLatin1Char(' ')));
+        if (parent->mapping != manifest.mappingVersion)
+            result.notes << QStringLiteral("the parent was trained with label mapping %1, this data uses %2").arg(parent->mapping, manifest.mappingVersion);
+    }
     std::vector<Stage> stages;
     if (cfg.strategy.subclass) {
         const auto groups = cfg.strategy.effectiveGroups(k);
@@ -367,12 +501,13 @@ Result<TrainResult> train(const dataset::Manifest &manifest, const TrainConfig &
         stages.push_back({QStringLiteral("model"), QStringLiteral("model.pt"), all, {}, train.value(), val.value(), k});
     }
 
-    TrainResult result;
     double samples = 0.0, trainSeconds = 0.0;
     QJsonArray stageCards;
     QJsonObject hashes;
     for (const Stage &stage : stages) {
-        auto outcome = trainStage(stage, cfg, outDir, observer, result.history, comm.get());
+        const bool copyHead = parent && parent->singleStage && stage.groups.empty() && stage.outputs == int(parent->classes.size()) &&
+                              parent->classes == dataset::classNames(k);
+        auto outcome = trainStage(stage, cfg, outDir, observer, result.history, comm.get(), parent ? &*parent : nullptr, copyHead);
         if (!outcome)
             return Result<TrainResult>::failure(outcome.error());
         samples += outcome->samples * world; // the ranks' shares are equal
@@ -429,6 +564,11 @@ Result<TrainResult> train(const dataset::Manifest &manifest, const TrainConfig &
         {QStringLiteral("stages"), stageCards},
         {QStringLiteral("weights_sha256"), hashes},
         {QStringLiteral("data"), QJsonObject{{QStringLiteral("source"), manifest.source}, {QStringLiteral("counts"), counts}}},
+        {QStringLiteral("parent"), parent ? QJsonValue(QJsonObject{{QStringLiteral("model_id"), parent->modelId},
+                                                                   {QStringLiteral("pretrained_lr_scale"), cfg.fineTune.pretrainedLrScale},
+                                                                   {QStringLiteral("freeze_epochs"), cfg.fineTune.freezeEpochs},
+                                                                   {QStringLiteral("notes"), QJsonArray::fromStringList(result.notes)}})
+                                          : QJsonValue()},
         {QStringLiteral("training"), QJsonObject{{QStringLiteral("epochs"), cfg.epochs},
                                                  {QStringLiteral("batch_size"), cfg.batchSize},
                                                  {QStringLiteral("learning_rate"), cfg.learningRate},
@@ -449,6 +589,15 @@ Result<TrainResult> train(const dataset::Manifest &manifest, const TrainConfig &
     auto classifier = Classifier::load(outDir);
     if (!classifier)
         return Result<TrainResult>::failure(classifier.error());
+    if (cfg.calibrate && !manifest.inSplit(QStringLiteral("val")).empty()) {
+        auto raw = classifier.value()->score(manifest, QStringLiteral("val"), observer);
+        if (!raw)
+            return Result<TrainResult>::failure(raw.error());
+        result.calibration = ml::calibrate(raw->probabilities, raw->truth, cfg.thresholds, int(dataset::classNames(k).indexOf(dataset::className(dataset::Other))));
+        result.calibration.data = QStringLiteral("validation split of %1").arg(manifest.source);
+        classifier.value()->setCalibration(result.calibration);
+        card.insert(QStringLiteral("calibration"), result.calibration.toJson());
+    }
     auto valEval = classifier.value()->evaluate(manifest, QStringLiteral("val"), observer);
     auto testEval = classifier.value()->evaluate(manifest, QStringLiteral("test"), observer);
     if (!valEval || !testEval)

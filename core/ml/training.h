@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/dataset/manifest.h"
+#include "core/ml/calibration.h"
 #include "core/ml/contract.h"
 #include "core/ml/metrics.h"
 #include "core/progress.h"
@@ -78,6 +79,27 @@ struct DistributedConfig {
     int timeoutSeconds = 60;  ///< for joining and for every collective: a dead rank fails the others
 };
 
+/// Fine-tuning: the new model starts from a trained model's weights instead of random ones.
+struct FineTuneConfig {
+    QString parentDir;            ///< the parent model's folder; empty = random initialisation
+    double pretrainedLrScale = 1.0; ///< learning rate of all layers but the head, relative to the head's
+    int freezeEpochs = 0;         ///< the early stages (all but the last stage and the head) stay frozen this long
+};
+
+/// What training needs to know of a parent model, read from its (verified) model folder.
+struct ParentModel {
+    QString dir;
+    QString modelId;
+    QString mapping;
+    NetConfig net;
+    InputContract contract;
+    QStringList classes;
+    QString weightsFile; ///< the first stage's weights
+    int outputs = 0;     ///< of that stage
+    bool singleStage = true;
+};
+Result<ParentModel> readParentModel(const QString &modelDir);
+
 struct TrainConfig {
     NetConfig net;
     StrategyConfig strategy;
@@ -92,6 +114,11 @@ struct TrainConfig {
     bool augment = true;    ///< noise and lead dropout on training windows
     bool resume = false;    ///< continue from the checkpoints in the output folder (single process)
     DistributedConfig distributed; ///< batchSize is the global batch, divided among the ranks
+    FineTuneConfig fineTune;
+    /// After training: temperature and per-class thresholds fitted on the validation split (rule None:
+    /// the temperature alone).
+    ThresholdRule thresholds;
+    bool calibrate = true;
 
     /// "resnet / subclass+focal": how comparisons name a run.
     QString name() const;
@@ -125,6 +152,9 @@ struct TrainResult {
     double samplesPerSecond = 0.0; ///< training throughput, forward and backward, all ranks together
     double communicationSeconds = 0.0; ///< time this rank spent in all-reduces and broadcasts
     int steps = 0;                     ///< optimizer steps this rank took
+    QString parentId;                  ///< the model it was fine-tuned from
+    QStringList notes;                 ///< what a user should know (e.g. a re-initialised last layer)
+    Calibration calibration;
 };
 
 /// Trains on the manifest's "train" split, early-stops on "val", evaluates the saved model on "test", and

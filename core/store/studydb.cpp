@@ -16,6 +16,7 @@
 #include <QSqlQuery>
 #include <QUuid>
 
+#include <cmath>
 #include <set>
 
 namespace ecgscope::store {
@@ -183,7 +184,7 @@ Result<std::unique_ptr<StudyDatabase>> StudyDatabase::open(const QString &path)
     // Read once: the worklist asks for them for every cell it paints.
     for (int c = 0; c < dataset::kTargetClassCount; ++c) {
         const QString value = db->setting(QStringLiteral("threshold/%1").arg(c));
-        db->mThresholds.push_back(value.isEmpty() ? kDefaultThreshold : value.toDouble());
+        db->mThresholds.push_back(value.isEmpty() ? std::nullopt : std::optional<double>(value.toDouble()));
     }
     return db;
 }
@@ -406,11 +407,10 @@ Status StudyDatabase::setStates(const std::vector<std::pair<qint64, ReviewState>
     return success();
 }
 
-Status StudyDatabase::setPrediction(qint64 record, const QString &modelId, const std::vector<float> &probabilities)
+Status StudyDatabase::setPrediction(qint64 record, const QString &modelId, const std::vector<float> &probabilities, int top)
 {
-    if (probabilities.empty())
-        return Status::failure(QStringLiteral("%1: empty prediction for record %2").arg(mPath).arg(record));
-    const int top = int(std::max_element(probabilities.begin(), probabilities.end()) - probabilities.begin());
+    if (probabilities.empty() || top < 0 || top >= int(probabilities.size()))
+        return Status::failure(QStringLiteral("%1: invalid prediction for record %2").arg(mPath).arg(record));
     QJsonArray array;
     for (float p : probabilities)
         array.append(double(p));
@@ -477,7 +477,16 @@ Status StudyDatabase::setSetting(const QString &key, const QString &value)
 
 double StudyDatabase::threshold(int cls) const
 {
-    return cls >= 0 && cls < int(mThresholds.size()) ? mThresholds[size_t(cls)] : kDefaultThreshold;
+    if (cls >= 0 && cls < int(mThresholds.size()) && mThresholds[size_t(cls)])
+        return *mThresholds[size_t(cls)];
+    if (cls >= 0 && cls < int(mModelThresholds.size()) && !std::isnan(mModelThresholds[size_t(cls)]))
+        return mModelThresholds[size_t(cls)];
+    return kDefaultThreshold;
+}
+
+void StudyDatabase::setModelThresholds(const std::vector<double> &thresholds)
+{
+    mModelThresholds = thresholds;
 }
 
 Status StudyDatabase::setThreshold(int cls, double probability)

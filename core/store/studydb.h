@@ -84,9 +84,10 @@ public:
     Result<std::vector<WorklistRow>> worklist(const QString &modelId) const;
     Result<WorklistRow> row(qint64 record, const QString &modelId) const;
 
-    /// Stores a prediction (replacing the same model's earlier one). A record without a label gets the
-    /// model's class as its label (origin "model"), audited like any edit.
-    Status setPrediction(qint64 record, const QString &modelId, const std::vector<float> &probabilities);
+    /// Stores a prediction (replacing the same model's earlier one): the probabilities and the model's
+    /// decided class (its thresholds applied). A record without a label gets that class as its label
+    /// (origin "model"), audited like any edit.
+    Status setPrediction(qint64 record, const QString &modelId, const std::vector<float> &probabilities, int decidedClass);
 
     /// Sets the review state of several records in one transaction (one record or a bulk relabel; undo
     /// and redo pass the earlier states back). Writes an audit row for every field that changes.
@@ -96,9 +97,12 @@ public:
     /// The audit trail of a record ("" field = all), oldest first; record 0 = every record.
     Result<std::vector<AuditEntry>> history(qint64 record) const;
 
-    /// Per-class probability above which a model's class flags a record (default 0.5).
+    /// Per-class probability above which a model's class flags a record: the user's (stored in the
+    /// database), else the model's own (its card's calibrated threshold), else 0.5.
     double threshold(int cls) const;
     Status setThreshold(int cls, double probability);
+    /// The thresholds of the model in use (NaN = none for that class), the defaults of threshold().
+    void setModelThresholds(const std::vector<double> &thresholds);
     /// Flagged: the model's class is one of the six and its probability reaches that class's threshold.
     bool isFlagged(const WorklistRow &row) const;
 
@@ -131,7 +135,8 @@ private:
     QString mConnection;
     QString mPath;
     QSqlDatabase mDb;
-    std::vector<double> mThresholds; ///< per class of the six, as stored in settings
+    std::vector<std::optional<double>> mThresholds; ///< per class of the six, as stored in settings
+    std::vector<double> mModelThresholds;
 };
 
 /// SHA-256 of the waveform (rate, lead names, samples): identical recordings in different files match.

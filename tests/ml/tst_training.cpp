@@ -10,6 +10,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <numeric>
 
 using namespace ecgscope;
 using namespace ecgscope::ml;
@@ -174,6 +175,116 @@ private Q_SLOTS:
         QVERIFY2(mismatched.error().contains(QStringLiteral("do not fit the architecture")), qPrintable(mismatched.error()));
 
         QVERIFY(Classifier::load(mDir.filePath(QStringLiteral("nothing-here"))).error().contains(QStringLiteral("cannot open model card")));
+    }
+
+    void fineTuningStartsAtTheParentsAccuracy()
+    {
+        TrainConfig cfg = smallConfig();
+        cfg.epochs = 6;
+        cfg.calibrate = false;
+        const QString parentDir = mDir.filePath(QStringLiteral("parent"));
+        auto parent = train(mManifest, cfg, parentDir);
+        QVERIFY2(parent, qPrintable(parent.error()));
+        // One epoch at a vanishing learning rate changes nothing but batch-norm statistics: the child is
+        // the parent, as good on the parent's test split.
+        TrainConfig child = cfg;
+        child.epochs = 1;
+        child.learningRate = 1e-9;
+        child.augment = false;
+        child.fineTune.parentDir = parentDir;
+        auto r = train(mManifest, child, mDir.filePath(QStringLiteral("child")));
+        QVERIFY2(r, qPrintable(r.error()));
+        QVERIFY2(std::abs(r->test.accuracy - parent->test.accuracy) <= 0.05,
+                 qPrintable(QStringLiteral("parent %1, child %2").arg(parent->test.accuracy).arg(r->test.accuracy)));
+        QCOMPARE(r->parentId, parent->modelId);
+        QVERIFY(r->notes.isEmpty());
+        auto card = Classifier::load(r->modelDir);
+        QVERIFY(card);
+        QCOMPARE(card.value()->card().value(QStringLiteral("parent")).toObject().value(QStringLiteral("model_id")).toString(), parent->modelId);
+        // A random start on the same single epoch is far from it (1/6 is chance).
+        TrainConfig fresh = child;
+        fresh.fineTune = {};
+        auto scratch = train(mManifest, fresh, mDir.filePath(QStringLiteral("scratch")));
+        QVERIFY(scratch);
+        QVERIFY2(scratch->test.accuracy < parent->test.accuracy - 0.2, qPrintable(QString::number(scratch->test.accuracy)));
+
+        // Another class list: only the last layer starts afresh, and the run says so.
+        dataset::Manifest seven = mManifest;
+        seven.classCount = 7;
+        TrainConfig other = child;
+        other.learningRate = 1e-3;
+        auto r7 = train(seven, other, mDir.filePath(QStringLiteral("child7")));
+        QVERIFY2(r7, qPrintable(r7.error()));
+        QVERIFY2(r7->notes.join(QString()).contains(QStringLiteral("last layer is re-initialised")), qPrintable(r7->notes.join(QString())));
+
+        // Incompatible parents are refused, naming what differs.
+        TrainConfig rate = child;
+        rate.contract.sampleRateHz = 250.0;
+        rate.contract.samples = 2500;
+        auto refused = train(mManifest, rate, mDir.filePath(QStringLiteral("refused")));
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().contains(QStringLiteral("incompatible")) && refused.error().contains(QStringLiteral("250 Hz")), qPrintable(refused.error()));
+        TrainConfig wider = child;
+        wider.net.width = 24;
+        auto refusedNet = train(mManifest, wider, mDir.filePath(QStringLiteral("refused")));
+        QVERIFY(!refusedNet);
+        QVERIFY2(refusedNet.error().contains(QStringLiteral("width 16")), qPrintable(refusedNet.error()));
+    }
+
+    void calibrationIsStoredAndApplied()
+    {
+        TrainConfig cfg = smallConfig();
+        cfg.epochs = 3;
+        const QString out = mDir.filePath(QStringLiteral("calibrated"));
+        auto r = train(mManifest, cfg, out);
+        QVERIFY2(r, qPrintable(r.error()));
+        QCOMPARE(r->calibration.records, int(mManifest.inSplit(QStringLiteral("val")).size()));
+        QVERIFY(r->calibration.temperature > 0.05 && r->calibration.temperature < 20.0);
+        auto c = Classifier::load(out);
+        QVERIFY(c);
+        QCOMPARE(c.value()->calibration().temperature, r->calibration.temperature);
+        // The classifier's probabilities are the raw ones through the temperature, its class the thresholds' decision.
+        const Ecg ecg = synth::generate({})->ecg;
+        auto calibrated = c.value()->classify(ecg);
+        const Calibration stored = c.value()->calibration();
+        c.value()->setCalibration({});
+        auto raw = c.value()->classify(ecg);
+        QVERIFY(calibrated && raw);
+        const auto expected = applyTemperature(raw->probabilities, stored.temperature);
+        for (size_t k = 0; k < expected.size(); ++k)
+            QVERIFY(std::abs(expected[k] - calibrated->probabilities[k]) < 1e-5f);
+        QCOMPARE(calibrated->topClass, decide(expected, stored.thresholds, -1));
+        // Rewritten in the card, read back.
+        Calibration changed = stored;
+        changed.temperature = 3.0;
+        QVERIFY(writeCalibration(out, changed));
+        QCOMPARE(Classifier::load(out).value()->calibration().temperature, 3.0);
+    }
+
+    void sourcesAreSampledByWeight()
+    {
+        // Two copies of the corpus as two sources, the second at weight 0: training on it is training on
+        // the first alone, batch for batch.
+        dataset::Source a{mManifest, QStringLiteral("a"), 1.0}, b{mManifest, QStringLiteral("b"), 1e-9};
+        auto merged = dataset::mergeSources({a, b}, QStringLiteral("a"));
+        QVERIFY2(merged, qPrintable(merged.error()));
+        TrainConfig cfg = smallConfig();
+        cfg.epochs = 1;
+        cfg.threads = 1;
+        cfg.calibrate = false;
+        auto one = train(mManifest, cfg, mDir.filePath(QStringLiteral("one-source")));
+        auto two = train(merged.value(), cfg, mDir.filePath(QStringLiteral("two-sources")));
+        QVERIFY(one && two);
+        QCOMPARE(two->test.count, one->test.count); // test records of source a only
+        QCOMPARE(two->steps, one->steps);
+        // Weight 2: every record twice per epoch, twice the batches.
+        auto doubled = dataset::mergeSources({dataset::Source{mManifest, QStringLiteral("a"), 2.0}});
+        QVERIFY(doubled);
+        auto twice = train(doubled.value(), cfg, mDir.filePath(QStringLiteral("doubled")));
+        QVERIFY(twice);
+        const int n = int(mManifest.inSplit(QStringLiteral("train")).size());
+        QCOMPARE(one->steps, (n + cfg.batchSize - 1) / cfg.batchSize);
+        QCOMPARE(twice->steps, (2 * n + cfg.batchSize - 1) / cfg.batchSize);
     }
 
     void deterministicForSeed()

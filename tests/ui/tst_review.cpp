@@ -72,7 +72,7 @@ private Q_SLOTS:
         model.setDatabase(db.value().get(), QStringLiteral("m"));
         QCOMPARE(model.rowCount(), 6);
         const qint64 first = model.rows().front().id;
-        QVERIFY(db.value()->setPrediction(first, QStringLiteral("m"), {0.0f, 0.0f, 0.0f, 0.9f, 0.05f, 0.05f, 0.0f}));
+        QVERIFY(db.value()->setPrediction(first, QStringLiteral("m"), {0.0f, 0.0f, 0.0f, 0.9f, 0.05f, 0.05f, 0.0f}, 3));
         model.refresh(first);
         QCOMPARE(model.index(0, ui::WorklistModel::ModelClass).data().toString(), QStringLiteral("AF/AFL"));
         QCOMPARE(model.index(0, ui::WorklistModel::Flag).data().toString(), QStringLiteral("flagged"));

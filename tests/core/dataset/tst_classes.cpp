@@ -30,6 +30,26 @@ private Q_SLOTS:
         QCOMPARE(classOfCode(QStringLiteral("EcgScope"), QStringLiteral("af/afl")), std::optional<int>(3)); // class names too
     }
 
+    void mappingVersion2()
+    {
+        // The codes that version 2 adds (issue: ventricular ectopics to VPC, AVNRT/AVRT to PSVT; Mobitz II
+        // with the high-degree blocks) and the codes that exclude a record.
+        QCOMPARE(QString::fromLatin1(kMappingVersion), QStringLiteral("ecgscope-map-2"));
+        const std::pair<const char *, int> added[] = {{"164884008", 5}, {"11157007", 5}, {"251180001", 5}, {"233896004", 1},
+                                                      {"251166008", 1}, {"233897008", 1}, {"28189009", 2}};
+        for (const auto &[code, cls] : added)
+            QCOMPARE(classOfCode(QStringLiteral("SNOMED-CT"), QString::fromLatin1(code)), std::optional<int>(cls));
+        // Unspecified AV block alone: excluded, neither a class nor "Other"; with a specific code: that class.
+        Mapped m = mapLabels({snomed("233917008"), snomed("426783006")}, {true, false});
+        QVERIFY(!m.cls);
+        QVERIFY(m.exclusion == Exclusion::Ambiguous);
+        QCOMPARE(mapLabels({snomed("233917008"), snomed("270492004")}, {true, false}).cls, std::optional<int>(0));
+        QVERIFY(mapLabels({snomed("713422000")}, {true, false}).exclusion == Exclusion::Ambiguous);
+        QVERIFY(isKnownMappingVersion(QStringLiteral("ecgscope-map-1")));
+        QVERIFY(!isKnownMappingVersion(QStringLiteral("ecgscope-map-9")));
+        QVERIFY(mappingTable().contains(QStringLiteral("233917008")));
+    }
+
     void severalClassesExcludedOrRarerKept()
     {
         const std::vector<Label> two{snomed("164889003"), snomed("427172004")}; // AF + PVC

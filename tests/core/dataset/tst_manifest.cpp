@@ -26,7 +26,7 @@ Manifest syntheticManifest(int patients, int recordsPerPatient)
         if (cls < 3 && p % 18 >= 6)
             continue;
         for (int r = 0; r < recordsPerPatient; ++r)
-            m.entries.push_back({QStringLiteral("/data/p%1_r%2.hea").arg(p).arg(r), QStringLiteral("P%1").arg(p), cls, {}, {}, 0});
+            m.entries.push_back({QStringLiteral("/data/p%1_r%2.hea").arg(p).arg(r), QStringLiteral("P%1").arg(p), cls, {}, {}, 0, {}, 1.0});
     }
     return m;
 }
@@ -80,7 +80,7 @@ private Q_SLOTS:
     {
         Manifest m;
         for (int fold = 1; fold <= 10; ++fold)
-            m.entries.push_back({QStringLiteral("/r%1.hea").arg(fold), QStringLiteral("p%1").arg(fold), 0, {}, {}, fold});
+            m.entries.push_back({QStringLiteral("/r%1.hea").arg(fold), QStringLiteral("p%1").arg(fold), 0, {}, {}, fold, {}, 1.0});
         QVERIFY(assignSplits(m, {0.15, 0.15, 1, true}));
         QCOMPARE(m.entries[8].split, QStringLiteral("val"));
         QCOMPARE(m.entries[9].split, QStringLiteral("test"));
@@ -117,6 +117,59 @@ private Q_SLOTS:
         // A foreign mapping version is refused.
         writeFile(path, "# mapping: someone-else-7\n# classes: 6\npath,patient_id,label,split,fold,codes\n");
         QVERIFY(readManifest(path).error().contains(QStringLiteral("someone-else-7")));
+        // A version 1 manifest (six columns, mapping 1) still loads, its version kept.
+        writeFile(path, "# ecgscope manifest 1\n# mapping: ecgscope-map-1\n# classes: 7\npath,patient_id,label,split,fold,codes\n"
+                        "a.hea,p1,AF/AFL,train,0,SNOMED-CT:164889003\n");
+        auto v1 = readManifest(path);
+        QVERIFY2(v1, qPrintable(v1.error()));
+        QCOMPARE(v1->mappingVersion, QStringLiteral("ecgscope-map-1"));
+        QCOMPARE(v1->entries.front().label, 3);
+        QCOMPARE(v1->entries.front().weight, 1.0);
+    }
+
+    void mergesSourcesWithWeights()
+    {
+        QTemporaryDir dir;
+        Manifest real = syntheticManifest(40, 1), synthetic = syntheticManifest(20, 1);
+        QVERIFY(assignSplits(real, {}));
+        QVERIFY(assignSplits(synthetic, {}));
+        QVERIFY(writeManifest(real, dir.filePath(QStringLiteral("hospital.csv"))));
+        QDir(dir.path()).mkpath(QStringLiteral("synth"));
+        QVERIFY(writeManifest(synthetic, dir.filePath(QStringLiteral("synth/manifest.csv"))));
+        auto a = readSource(dir.filePath(QStringLiteral("hospital.csv")));
+        auto b = readSource(dir.filePath(QStringLiteral("synth/manifest.csv:0.25")));
+        QVERIFY2(a && b, qPrintable(a ? b.error() : a.error()));
+        QCOMPARE(a->name, QStringLiteral("hospital"));
+        QCOMPARE(b->name, QStringLiteral("synth")); // manifest.csv is named after its folder
+        QCOMPARE(b->weight, 0.25);
+        QVERIFY(!readSource(dir.filePath(QStringLiteral("synth/manifest.csv:-1"))));
+
+        auto all = mergeSources({a.value(), b.value()});
+        QVERIFY2(all, qPrintable(all.error()));
+        QCOMPARE(all->entries.size(), real.entries.size() + synthetic.entries.size());
+        const auto countOf = [](const Manifest &m, const QString &source, const QString &split) {
+            return std::count_if(m.entries.begin(), m.entries.end(), [&](const Entry &e) { return e.source == source && e.split == split; });
+        };
+        // --val-source: validation and test of the named source only; training of both.
+        auto chosen = mergeSources({a.value(), b.value()}, QStringLiteral("hospital"));
+        QVERIFY2(chosen, qPrintable(chosen.error()));
+        QCOMPARE(countOf(chosen.value(), QStringLiteral("synth"), QStringLiteral("val")) + countOf(chosen.value(), QStringLiteral("synth"), QStringLiteral("test")), 0);
+        QCOMPARE(countOf(chosen.value(), QStringLiteral("hospital"), QStringLiteral("val")), long(real.inSplit(QStringLiteral("val")).size()));
+        QCOMPARE(countOf(chosen.value(), QStringLiteral("synth"), QStringLiteral("train")), long(synthetic.inSplit(QStringLiteral("train")).size()));
+        for (const Entry &e : chosen->entries)
+            QCOMPARE(e.weight, e.source == QLatin1String("synth") ? 0.25 : 1.0);
+        QVERIFY(mergeSources({a.value(), b.value()}, QStringLiteral("nowhere")).error().contains(QStringLiteral("nowhere")));
+        QVERIFY(mergeSources({a.value(), a.value()}).error().contains(QStringLiteral("same name")));
+        // Source and weight survive a round trip through the file.
+        QVERIFY(writeManifest(chosen.value(), dir.filePath(QStringLiteral("merged.csv"))));
+        auto back = readManifest(dir.filePath(QStringLiteral("merged.csv")));
+        QVERIFY2(back, qPrintable(back.error()));
+        QCOMPARE(countOf(back.value(), QStringLiteral("synth"), QStringLiteral("train")), countOf(chosen.value(), QStringLiteral("synth"), QStringLiteral("train")));
+        QCOMPARE(back->entries.back().weight, chosen->entries.back().weight);
+        // Mappings must agree.
+        Source old = b.value();
+        old.manifest.mappingVersion = QStringLiteral("ecgscope-map-1");
+        QVERIFY(mergeSources({a.value(), old}).error().contains(QStringLiteral("ecgscope-map-1")));
     }
 
     void importsPtbXlFolder()
@@ -195,8 +248,12 @@ private Q_SLOTS:
         QVERIFY2(m, qPrintable(m.error()));
         QCOMPARE(report.recordsSeen, 159);
         QVERIFY(report.failures.isEmpty());
-        // The per-class table of shared/data/README.md (rarer class kept).
-        QCOMPARE(m->classCounts(), (std::vector<int>{6, 0, 0, 17, 16, 9, 111}));
+        // The per-class table of shared/data/README.md (rarer class kept: 6, 0, 0, 17, 16, 9, 111 under mapping 1)
+        // moved by mapping 2's rows, read off the headers: JS45543 and JS45550 (AVNRT/AVRT) to PSVT, HR08883
+        // (ventricular ectopics) to VPC, and E07541 (AV block, unspecified) and Q0026 (atrial tachycardia)
+        // excluded as ambiguous.
+        QCOMPARE(m->classCounts(), (std::vector<int>{6, 2, 0, 17, 16, 10, 106}));
+        QCOMPARE(report.excludedAmbiguous, 2);
     }
 
     void syntheticCorpusHasItsLabels()

@@ -17,6 +17,8 @@
 #include <QTest>
 #include <QThread>
 
+#include <limits>
+
 using namespace ecgscope;
 using store::ReviewState;
 using store::ReviewStatus;
@@ -153,17 +155,23 @@ private Q_SLOTS:
         auto db = store::StudyDatabase::open(dir.filePath(QStringLiteral("study.ecgdb")));
         QVERIFY(db.value()->importPaths({dir.filePath(QStringLiteral("data"))}));
         const qint64 id = db.value()->worklist(QString())->front().id;
-        QVERIFY(db.value()->setPrediction(id, QStringLiteral("m1"), {0.05f, 0.05f, 0.05f, 0.7f, 0.05f, 0.05f, 0.05f}));
+        QVERIFY(db.value()->setPrediction(id, QStringLiteral("m1"), {0.05f, 0.05f, 0.05f, 0.7f, 0.05f, 0.05f, 0.05f}, 3));
         auto row = db.value()->row(id, QStringLiteral("m1")).value();
         QCOMPARE(row.modelClass, int(dataset::AfFlutter));
         QVERIFY(std::abs(row.modelProbability - 0.7) < 1e-6);
+        QVERIFY(db.value()->isFlagged(row));
+        // The model's own thresholds are the defaults; a user's threshold wins over them.
+        const double none = std::numeric_limits<double>::quiet_NaN();
+        db.value()->setModelThresholds({none, none, none, 0.75, none, none, none});
+        QVERIFY(!db.value()->isFlagged(row));
+        db.value()->setModelThresholds({none, none, none, 0.6, none, none, none});
         QVERIFY(db.value()->isFlagged(row));
         QVERIFY(db.value()->setThreshold(dataset::AfFlutter, 0.8));
         QVERIFY(!db.value()->isFlagged(row));
         // A record that already has a label keeps it when classified.
         QCOMPARE(row.state.labelOrigin, QStringLiteral("dataset"));
         // "Other" never flags.
-        QVERIFY(db.value()->setPrediction(id, QStringLiteral("m2"), {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f}));
+        QVERIFY(db.value()->setPrediction(id, QStringLiteral("m2"), {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f}, 6));
         QVERIFY(!db.value()->isFlagged(db.value()->row(id, QStringLiteral("m2")).value()));
     }
 
