@@ -1,6 +1,8 @@
 #include "ui/trainingwizard.h"
 
 #include "core/dataset/classes.h"
+#include "core/dataset/synthcorpus.h"
+#include "core/paths.h"
 #include "core/store/studydb.h"
 #include "ui/comparisonview.h"
 
@@ -10,10 +12,12 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFontDatabase>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -21,6 +25,7 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QProgressDialog>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSpinBox>
@@ -46,6 +51,22 @@ QLabel *monospace(QWidget *parent)
     l->setTextInteractionFlags(Qt::TextSelectableByMouse);
     return l;
 }
+
+/// Generation progress in a modal dialog on the GUI thread (events are processed between records).
+class DialogProgress : public Progress {
+public:
+    explicit DialogProgress(QProgressDialog *dialog) : mDialog(dialog) {}
+    void report(qint64 done, qint64 total, const QString &) override
+    {
+        mDialog->setMaximum(int(total));
+        mDialog->setValue(int(done));
+        QCoreApplication::processEvents();
+    }
+    bool cancelled() const override { return mDialog->wasCanceled(); }
+
+private:
+    QProgressDialog *mDialog;
+};
 
 /// Reports epochs to the wizard on its thread; cancel is polled by the trainer between batches.
 class WizardObserver : public ml::TrainingObserver {
@@ -94,6 +115,27 @@ public:
             reload();
         });
         connect(fromDb, &QRadioButton::toggled, this, &WizardDataPage::reload);
+        // Synthetic ECGs beside the user's records: the only teacher for classes a hospital rarely has
+        // (PSVT, complete AV block). The model is still chosen and judged on the user's records alone.
+        auto *synthetic = new QCheckBox(tr("Add synthetic ECGs from EcgScope's generator (training only; validation and test stay on the records above)"), this);
+        auto *perClass = new QSpinBox(this);
+        perClass->setRange(10, 5000);
+        perClass->setValue(300);
+        perClass->setSuffix(tr(" per class"));
+        auto *weight = new QDoubleSpinBox(this);
+        weight->setRange(0.05, 10.0);
+        weight->setSingleStep(0.1);
+        weight->setValue(0.5);
+        weight->setToolTip(tr("Sampling weight: how often each synthetic record is drawn per epoch on average (1 = once)."));
+        registerField(QStringLiteral("synthetic"), synthetic);
+        registerField(QStringLiteral("syntheticPerClass"), perClass);
+        registerField(QStringLiteral("syntheticWeight"), weight, "value", SIGNAL(valueChanged(double)));
+        auto *synthRow = new QHBoxLayout;
+        synthRow->addWidget(new QLabel(tr("    records:"), this));
+        synthRow->addWidget(perClass);
+        synthRow->addWidget(new QLabel(tr("sampling weight:"), this));
+        synthRow->addWidget(weight);
+        synthRow->addStretch();
         mWarning->setWordWrap(true);
         mWarning->setStyleSheet(QStringLiteral("color: #b00"));
         auto *row = new QHBoxLayout;
@@ -103,6 +145,8 @@ public:
         auto *layout = new QVBoxLayout(this);
         layout->addWidget(fromDb);
         layout->addLayout(row);
+        layout->addWidget(synthetic);
+        layout->addLayout(synthRow);
         layout->addWidget(mCounts);
         layout->addWidget(mWarning);
         layout->addStretch();
@@ -205,11 +249,24 @@ private:
 
 class WizardModelPage : public QWizardPage {
 public:
-    WizardModelPage()
+    explicit WizardModelPage(TrainingWizard *w) : mWizard(w)
     {
         setTitle(tr("Model"));
-        setSubTitle(tr("A 1-D ResNet (width = channels of the first stage, depth = residual blocks per stage) or an "
-                       "InceptionTime-style net (width = filters per branch, depth = modules)."));
+        setSubTitle(tr("Start from a new network, or fine-tune a model that already knows ECGs (the standard answer for a few hundred "
+                       "labelled records). A new network: a 1-D ResNet (width = channels of the first stage, depth = residual blocks "
+                       "per stage) or an InceptionTime-style net (width = filters per branch, depth = modules)."));
+        mStart = new QComboBox(this);
+        auto *scale = new QDoubleSpinBox(this);
+        scale->setRange(0.01, 1.0);
+        scale->setSingleStep(0.05);
+        scale->setValue(0.3);
+        scale->setToolTip(tr("Learning rate of the pretrained layers as a fraction of the head's"));
+        auto *freeze = new QSpinBox(this);
+        freeze->setRange(0, 100);
+        freeze->setToolTip(tr("The early stages stay frozen for this many epochs"));
+        registerField(QStringLiteral("startFrom"), mStart, "currentData");
+        registerField(QStringLiteral("pretrainedLrScale"), scale, "value", SIGNAL(valueChanged(double)));
+        registerField(QStringLiteral("freezeEpochs"), freeze);
         auto *arch = new QComboBox(this);
         arch->addItems({tr("ResNet"), tr("Inception")});
         auto *width = new QSpinBox(this);
@@ -222,10 +279,40 @@ public:
         registerField(QStringLiteral("width"), width);
         registerField(QStringLiteral("depth"), depth);
         auto *form = new QFormLayout(this);
+        form->addRow(tr("Start from"), mStart);
+        form->addRow(tr("    pretrained layers' learning rate (x)"), scale);
+        form->addRow(tr("    freeze early stages for (epochs)"), freeze);
         form->addRow(tr("Architecture"), arch);
         form->addRow(tr("Width"), width);
         form->addRow(tr("Depth"), depth);
+        // A parent decides the network: its fields are for a new one only.
+        const auto update = [=] {
+            const bool fresh = mStart->currentData().toString().isEmpty();
+            for (QWidget *widget : std::initializer_list<QWidget *>{arch, width, depth})
+                widget->setEnabled(fresh);
+            scale->setEnabled(!fresh);
+            freeze->setEnabled(!fresh);
+        };
+        connect(mStart, &QComboBox::currentIndexChanged, this, update);
+        update();
     }
+    void initializePage() override
+    {
+        // Offered: a new network, the active model, and every past run whose model is still on disk.
+        mStart->clear();
+        mStart->addItem(tr("a new network (random weights)"), QString());
+        const QString active = mWizard->mDb && !mWizard->mDb->activeModel().isEmpty() ? mWizard->mDb->activeModel() : dataDir() + QStringLiteral("/models/default");
+        mStart->addItem(tr("the active model (%1)").arg(QFileInfo(active).fileName()), active);
+        if (mWizard->mDb)
+            if (auto runs = mWizard->mDb->runs())
+                for (const QJsonObject &json : runs.value())
+                    if (auto run = ml::RunRecord::fromJson(json); run && QFileInfo::exists(QDir(run->modelDir).filePath(QStringLiteral("model.json"))))
+                        mStart->addItem(tr("past run: %1 (%2)").arg(run->name, run->modelId), run->modelDir);
+    }
+
+private:
+    TrainingWizard *mWizard;
+    QComboBox *mStart;
 };
 
 class WizardStrategyPage : public QWizardPage {
@@ -279,7 +366,11 @@ public:
         registerField(QStringLiteral("epochs"), epochs);
         registerField(QStringLiteral("batch"), batch);
         registerField(QStringLiteral("learningRate"), lr, "value", SIGNAL(valueChanged(double)));
-        registerField(QStringLiteral("output*"), out);
+        // Not a mandatory ("output*") field: QWizard counts a mandatory field that still holds its initial
+        // value as unfilled, which kept Next disabled on the defaults.
+        registerField(QStringLiteral("output"), out);
+        connect(out, &QLineEdit::textChanged, this, &QWizardPage::completeChanged);
+        mOutput = out;
         form->addRow(tr("Epochs (early stopping after 8 without progress)"), epochs);
         form->addRow(tr("Batch size"), batch);
         form->addRow(tr("Learning rate (Adam, cosine schedule)"), lr);
@@ -287,11 +378,12 @@ public:
     }
     bool isComplete() const override
     {
-        return QWizardPage::isComplete() && std::any_of(mBoxes.begin(), mBoxes.end(), [](const QCheckBox *b) { return b->isChecked(); });
+        return !mOutput->text().trimmed().isEmpty() && std::any_of(mBoxes.begin(), mBoxes.end(), [](const QCheckBox *b) { return b->isChecked(); });
     }
 
 private:
     QList<QCheckBox *> mBoxes;
+    QLineEdit *mOutput = nullptr;
 };
 
 class WizardRunPage : public QWizardPage {
@@ -392,7 +484,7 @@ TrainingWizard::TrainingWizard(store::StudyDatabase *db, const QString &outputFo
     setDefaultProperty("QDoubleSpinBox", "value", SIGNAL(valueChanged(double)));
     setPage(DataPage, new WizardDataPage(this));
     setPage(SplitPage, new WizardSplitPage(this));
-    setPage(ModelPage, new WizardModelPage);
+    setPage(ModelPage, new WizardModelPage(this));
     setPage(StrategyPage, new WizardStrategyPage(outputFolder));
     setPage(RunPage, new WizardRunPage(this));
     setPage(ResultsPage, new WizardResultsPage(this));
@@ -435,6 +527,32 @@ bool TrainingWizard::loadData()
     return true;
 }
 
+bool TrainingWizard::loadSynthetic()
+{
+    mSynthetic.reset();
+    if (!field(QStringLiteral("synthetic")).toBool())
+        return true;
+    // Generated once per size and kept in the output folder: the corpus is the generator's, not patients'.
+    const int perClass = field(QStringLiteral("syntheticPerClass")).toInt();
+    const QString folder = QDir(mOutput).filePath(QStringLiteral("synthetic-%1").arg(perClass));
+    auto m = dataset::readManifest(folder + QStringLiteral("/manifest.csv"));
+    if (!m) {
+        dataset::SynthCorpusOptions o;
+        o.recordsPerClass = perClass;
+        o.otherFactor = 3;
+        QProgressDialog dialog(tr("Generating %1 synthetic ECGs per class...").arg(perClass), tr("Cancel"), 0, 100, this);
+        dialog.setWindowModality(Qt::WindowModal);
+        DialogProgress progress(&dialog);
+        m = dataset::makeSyntheticCorpus(folder, o, &progress);
+    }
+    if (!m) {
+        mFailures << m.error();
+        return false;
+    }
+    mSynthetic = dataset::Source{std::move(m).value(), QStringLiteral("synthetic"), field(QStringLiteral("syntheticWeight")).toDouble()};
+    return true;
+}
+
 bool TrainingWizard::applySplit()
 {
     mFailures.clear();
@@ -455,6 +573,17 @@ bool TrainingWizard::applySplit()
             mFailures << tr("the %1 set is empty: more records, or larger fractions, are needed").arg(QLatin1String(split));
             return false;
         }
+    if (!loadSynthetic())
+        return false;
+    if (mSynthetic) {
+        // The user's records alone validate and test: a model must be chosen on real data.
+        auto merged = dataset::mergeSources({dataset::Source{mManifest, QStringLiteral("records"), 1.0}, *mSynthetic}, QStringLiteral("records"));
+        if (!merged) {
+            mFailures << merged.error();
+            return false;
+        }
+        mManifest = std::move(merged).value();
+    }
     return true;
 }
 
@@ -469,6 +598,15 @@ Result<std::vector<ml::TrainConfig>> TrainingWizard::configs() const
     base.batchSize = field(QStringLiteral("batch")).toInt();
     base.learningRate = field(QStringLiteral("learningRate")).toDouble();
     base.seed = uint64_t(field(QStringLiteral("seed")).toInt());
+    const QString parent = field(QStringLiteral("startFrom")).toString();
+    if (!parent.isEmpty()) {
+        auto p = ml::readParentModel(parent);
+        if (!p)
+            return R::failure(p.error());
+        base.net = p->net;
+        base.contract = p->contract;
+        base.fineTune = {parent, field(QStringLiteral("pretrainedLrScale")).toDouble(), field(QStringLiteral("freezeEpochs")).toInt()};
+    }
     std::vector<ml::TrainConfig> out;
     if (field(QStringLiteral("none")).toBool())
         out.push_back(base);

@@ -7,6 +7,7 @@
 #include <QWizard>
 
 #include <atomic>
+#include <optional>
 #include <memory>
 
 class QChart;
@@ -58,10 +59,12 @@ Q_SIGNALS:
 
 private:
     friend class WizardDataPage;
+    friend class WizardModelPage;
     friend class WizardSplitPage;
     friend class WizardRunPage;
     friend class WizardResultsPage;
     bool loadData();
+    bool loadSynthetic(); ///< the generator's corpus, when the data page asks for it
     bool applySplit();
     void startRuns();
     void onEpoch(int run, const ml::EpochReport &report);
@@ -70,7 +73,8 @@ private:
     QString mOutput;
     QString mDatabaseExport; ///< the manifest of the study database's export, once made
     dataset::Manifest mLoaded;   ///< as read, before the split page
-    dataset::Manifest mManifest; ///< as split
+    dataset::Manifest mManifest; ///< as split (and merged with the synthetic corpus)
+    std::optional<dataset::Source> mSynthetic;
     std::vector<ml::TrainConfig> mConfigs;
     std::vector<ml::RunRecord> mFinished;
     QStringList mFailures;

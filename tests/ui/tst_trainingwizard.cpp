@@ -5,7 +5,9 @@
 #include "ui/trainingwizard.h"
 #include "tests/ui/testsettings.h"
 
+#include <QComboBox>
 #include <QCoreApplication>
+#include <QJsonObject>
 #include <QFile>
 #include <QSettings>
 #include <QSignalSpy>
@@ -108,6 +110,48 @@ private Q_SLOTS:
         QCOMPARE(db.value()->activeModel(), w.finishedRuns()[1].modelDir);
         if (!mScreenshots.isEmpty())
             w.grab().save(mScreenshots + QStringLiteral("/training-wizard.png"));
+    }
+
+    // Fine-tuning a past run on the user's records plus synthetic ECGs, from the pages' defaults.
+    void fineTunesAPastRunWithSyntheticData()
+    {
+        auto db = store::StudyDatabase::open(mDir.filePath(QStringLiteral("study.ecgdb")));
+        QVERIFY(db);
+        const auto past = ml::RunRecord::fromJson(db.value()->runs().value().front());
+        QVERIFY(past);
+        TrainingWizard w(db.value().get(), mDir.filePath(QStringLiteral("runs-finetune")));
+        w.show();
+        w.setField(QStringLiteral("manifestPath"), mManifest);
+        w.setField(QStringLiteral("synthetic"), true);
+        w.setField(QStringLiteral("syntheticPerClass"), 10);
+        w.next();
+        QVERIFY(w.currentPage()->isComplete());
+        w.next();
+        QCOMPARE(w.currentId(), int(TrainingWizard::ModelPage));
+        // The synthetic corpus trains only: validation and test are the user's records.
+        const dataset::Manifest &m = w.manifest();
+        const auto synthetic = [&](const QString &split) {
+            return std::count_if(m.entries.begin(), m.entries.end(), [&](const dataset::Entry &e) { return e.source == QLatin1String("synthetic") && e.split == split; });
+        };
+        QVERIFY(synthetic(QStringLiteral("train")) > 0);
+        QCOMPARE(synthetic(QStringLiteral("val")) + synthetic(QStringLiteral("test")), 0);
+        // "Start from": a new network, the active model, then the past runs; pick the first past run.
+        auto *start = w.currentPage()->findChild<QComboBox *>();
+        QVERIFY(start);
+        QCOMPARE(start->itemData(2).toString(), past->modelDir);
+        start->setCurrentIndex(2);
+        w.next();
+        QCOMPARE(w.currentId(), int(TrainingWizard::StrategyPage));
+        w.setField(QStringLiteral("focal"), false);
+        w.setField(QStringLiteral("epochs"), 1);
+        QVERIFY(w.currentPage()->isComplete()); // the default output folder needs no edit
+        QSignalSpy finished(&w, &TrainingWizard::runsFinished);
+        w.next();
+        QVERIFY(finished.wait(300000));
+        QCOMPARE(int(w.finishedRuns().size()), 1);
+        auto model = ml::Classifier::load(w.finishedRuns().front().modelDir);
+        QVERIFY2(model, qPrintable(model.error()));
+        QCOMPARE(model.value()->card().value(QStringLiteral("parent")).toObject().value(QStringLiteral("model_id")).toString(), past->modelId);
     }
 
     // Cancel during the first run: nothing half-done is kept or stored.
