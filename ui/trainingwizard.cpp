@@ -19,6 +19,8 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFontDatabase>
+#include <QGuiApplication>
+#include <QScreen>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -128,6 +130,7 @@ public:
         weight->setValue(0.5);
         weight->setToolTip(tr("Sampling weight: how often each synthetic record is drawn per epoch on average (1 = once)."));
         registerField(QStringLiteral("synthetic"), synthetic);
+        connect(synthetic, &QCheckBox::toggled, this, &WizardDataPage::reload);
         registerField(QStringLiteral("syntheticPerClass"), perClass);
         registerField(QStringLiteral("syntheticWeight"), weight, "value", SIGNAL(valueChanged(double)));
         auto *synthRow = new QHBoxLayout;
@@ -172,9 +175,14 @@ private:
         mCounts->setText(text);
         QString warning = mWizard->mFailures.join(QLatin1Char('\n'));
         if (!small.isEmpty())
-            warning += tr("Too few records to learn from (fewer than %1): %2. Expect poor recall for these classes.")
-                           .arg(kTooFewToLearn)
-                           .arg(small.join(QStringLiteral(", ")));
+            warning += field(QStringLiteral("synthetic")).toBool()
+                           ? tr("Few or no records of your own (fewer than %1): %2. Only the synthetic ECGs teach these classes, and "
+                                "your validation and test records cannot measure them.")
+                                 .arg(kTooFewToLearn)
+                                 .arg(small.join(QStringLiteral(", ")))
+                           : tr("Too few records to learn from (fewer than %1): %2. Expect poor recall for these classes.")
+                                 .arg(kTooFewToLearn)
+                                 .arg(small.join(QStringLiteral(", ")));
         mWarning->setText(warning);
         Q_EMIT completeChanged();
     }
@@ -489,7 +497,9 @@ TrainingWizard::TrainingWizard(store::StudyDatabase *db, const QString &outputFo
     setPage(RunPage, new WizardRunPage(this));
     setPage(ResultsPage, new WizardResultsPage(this));
     setOption(QWizard::NoBackButtonOnLastPage, true);
-    resize(1300, 900);
+    // Roomy for the results page, but never larger than the screen (a laptop's 1366x768 included).
+    const QRect screen = (parent ? parent->screen() : QGuiApplication::primaryScreen())->availableGeometry();
+    resize(std::min(1300, screen.width() * 9 / 10), std::min(900, screen.height() * 9 / 10));
     connect(&mJob, &QFutureWatcher<void>::finished, this, &TrainingWizard::runsFinished);
 }
 

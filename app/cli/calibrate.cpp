@@ -8,8 +8,6 @@
 #include <QFile>
 #include <QTextStream>
 
-#include <cmath>
-
 namespace ecgscope::cli {
 
 int runCalibrate(const QStringList &args)
@@ -67,13 +65,8 @@ int runCalibrate(const QStringList &args)
     if (Status s = ml::writeCalibration(dir, c); !s)
         return fail(s.error());
     QTextStream out(stdout);
-    out << "model " << model.modelId() << " in " << QDir(dir).absolutePath() << '\n'
-        << c.records << " records; temperature " << QString::number(before.temperature, 'f', 3) << " -> " << QString::number(c.temperature, 'f', 3)
-        << "; expected calibration error " << QString::number(c.eceBefore, 'f', 3) << " -> " << QString::number(c.eceAfter, 'f', 3) << '\n'
-        << "thresholds (" << c.rule << "):";
-    for (size_t k = 0; k < c.thresholds.size(); ++k)
-        out << ' ' << names.value(int(k)) << '=' << (std::isnan(c.thresholds[k]) ? QStringLiteral("argmax") : QString::number(c.thresholds[k], 'f', 3));
-    out << '\n';
+    out << "model " << model.modelId() << " in " << QDir(dir).absolutePath() << " (temperature before: " << QString::number(before.temperature, 'f', 3) << ")\n"
+        << c.records << " records: " << c.summary(names) << '\n';
     return 0;
 }
 

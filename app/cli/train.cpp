@@ -10,8 +10,6 @@
 #include <QTextStream>
 #include <QThread>
 
-#include <cmath>
-
 namespace ecgscope::cli {
 
 namespace {
@@ -31,13 +29,8 @@ void printResult(QTextStream &out, const ml::TrainResult &r)
     for (const QString &note : r.notes)
         out << "note: " << note << '\n';
     const ml::Calibration &c = r.calibration;
-    if (c.records > 0) {
-        out << "calibration on " << c.records << " validation records: temperature " << QString::number(c.temperature, 'f', 3) << ", expected calibration error "
-            << QString::number(c.eceBefore, 'f', 3) << " -> " << QString::number(c.eceAfter, 'f', 3) << "; thresholds (" << c.rule << "):";
-        for (size_t k = 0; k < c.thresholds.size(); ++k)
-            out << ' ' << t.classNames.value(int(k)) << '=' << (std::isnan(c.thresholds[k]) ? QStringLiteral("argmax") : QString::number(c.thresholds[k], 'f', 3));
-        out << '\n';
-    }
+    if (c.records > 0)
+        out << "calibration on " << c.records << " validation records: " << c.summary(t.classNames) << '\n';
 }
 
 } // namespace

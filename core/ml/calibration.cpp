@@ -68,6 +68,15 @@ bool Calibration::isIdentity() const
     return temperature == 1.0 && std::all_of(thresholds.begin(), thresholds.end(), [](double t) { return std::isnan(t); });
 }
 
+QString Calibration::summary(const QStringList &classNames) const
+{
+    QString s = QStringLiteral("temperature %1, expected calibration error %2 -> %3; thresholds (%4):")
+                    .arg(temperature, 0, 'f', 3).arg(eceBefore, 0, 'f', 3).arg(eceAfter, 0, 'f', 3).arg(rule);
+    for (size_t k = 0; k < thresholds.size(); ++k)
+        s += QStringLiteral(" %1=%2").arg(classNames.value(int(k)), std::isnan(thresholds[k]) ? QStringLiteral("argmax") : QString::number(thresholds[k], 'f', 3));
+    return s;
+}
+
 QJsonObject Calibration::toJson() const
 {
     QJsonArray t;

@@ -33,6 +33,8 @@ struct Calibration {
     double eceBefore = 0.0, eceAfter = 0.0; ///< expected calibration error on those records
 
     bool isIdentity() const;
+    /// "temperature 1.21, expected calibration error 0.033 -> 0.054; thresholds (f1): AVB1/2=argmax ..."
+    QString summary(const QStringList &classNames) const;
     QJsonObject toJson() const;
     static Calibration fromJson(const QJsonObject &json);
 };

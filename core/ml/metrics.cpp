@@ -57,7 +57,7 @@ Evaluation evaluate(const QStringList &classNames, const std::vector<int> &truth
     e.confusion.assign(k, std::vector<int>(k, 0));
     for (size_t i = 0; i < truth.size(); ++i)
         ++e.confusion[size_t(truth[i])][size_t(predicted[i])];
-    int correct = 0;
+    int correct = 0, averaged = 0;
     for (size_t c = 0; c < k; ++c) {
         const int tp = e.confusion[c][c];
         int rowSum = 0, colSum = 0;
@@ -82,9 +82,19 @@ Evaluation evaluate(const QStringList &classNames, const std::vector<int> &truth
             m.auroc = auroc(scores, positive);
         }
         e.perClass.push_back(m);
-        e.macroPrecision += m.precision / double(k);
-        e.macroRecall += m.recall / double(k);
-        e.macroF1 += m.f1 / double(k);
+        // Macro averages over the classes that occur in the truth or the predictions (scikit-learn's
+        // default labels): a class absent from both, like PSVT in most real data, says nothing.
+        if (rowSum > 0 || colSum > 0) {
+            e.macroPrecision += m.precision;
+            e.macroRecall += m.recall;
+            e.macroF1 += m.f1;
+            ++averaged;
+        }
+    }
+    if (averaged > 0) {
+        e.macroPrecision /= averaged;
+        e.macroRecall /= averaged;
+        e.macroF1 /= averaged;
     }
     e.accuracy = ratio(correct, e.count);
     // Single-label: every error is one false positive and one false negative, so micro P = R = F1 = accuracy.
@@ -172,9 +182,13 @@ PairedDifference pairedMacroF1Difference(const std::vector<PairedPredictions> &g
             tp[size_t(truth[i])] += truth[i] == predicted[i];
         }
         double sum = 0.0;
+        int averaged = 0;
         for (int c = 0; c < classCount; ++c)
-            sum += harmonic(ratio(tp[size_t(c)], called[size_t(c)]), ratio(tp[size_t(c)], actual[size_t(c)]));
-        return sum / classCount;
+            if (actual[size_t(c)] > 0 || called[size_t(c)] > 0) { // as evaluate() averages
+                sum += harmonic(ratio(tp[size_t(c)], called[size_t(c)]), ratio(tp[size_t(c)], actual[size_t(c)]));
+                ++averaged;
+            }
+        return averaged ? sum / averaged : 0.0;
     };
     // The mean over the groups of B's macro-F1 minus A's, each group resampled within itself.
     const auto difference = [&](const std::vector<std::vector<size_t>> &samples) {

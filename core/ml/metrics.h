@@ -19,7 +19,8 @@ struct ClassMetrics {
 };
 
 /// Classification metrics of one evaluation. Precision of a class never predicted, and recall of a class
-/// never present, are 0 (and such classes still count in macro averages, as in scikit-learn's default).
+/// never present, are 0. Macro averages are over the classes present in the truth or the predictions,
+/// as scikit-learn's default: a class absent from both does not count.
 struct Evaluation {
     QStringList classNames;
     std::vector<std::vector<int>> confusion; ///< [true][predicted] counts

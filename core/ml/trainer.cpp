@@ -106,8 +106,8 @@ torch::Tensor predictLogits(const std::shared_ptr<NetImpl> &net, const SplitTens
     return torch::cat(chunks);
 }
 
-/// Macro-F1 over the classes present in the validation split: real validation data often lacks some
-/// classes (no real PSVT), and a class that cannot be right must not weigh on the choice of epoch.
+/// Macro-F1 on the validation split (over the classes it has or the model predicts: real validation data
+/// often lacks some, such as PSVT).
 double macroF1(const std::shared_ptr<NetImpl> &net, const SplitTensors &val, int outputs)
 {
     if (val.size() == 0)
@@ -117,15 +117,7 @@ double macroF1(const std::shared_ptr<NetImpl> &net, const SplitTensors &val, int
     QStringList names;
     for (int c = 0; c < outputs; ++c)
         names << QString::number(c);
-    const Evaluation e = evaluate(names, labelsOf(val), std::vector<int>(p, p + pred.size(0)));
-    double sum = 0.0;
-    int present = 0;
-    for (const ClassMetrics &m : e.perClass)
-        if (m.support > 0) {
-            sum += m.f1;
-            ++present;
-        }
-    return present ? sum / present : 0.0;
+    return evaluate(names, labelsOf(val), std::vector<int>(p, p + pred.size(0))).macroF1;
 }
 
 /// One epoch's draw: each record `floor(w)` times plus once more with probability `frac(w)`, so that

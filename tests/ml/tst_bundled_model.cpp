@@ -1,4 +1,5 @@
 // The classifier shipped in models/default.
+#include "core/dataset/importers.h"
 #include "core/io/reader.h"
 #include "core/ml/classifier.h"
 #include "core/synth/generator.h"
@@ -7,6 +8,7 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -104,9 +106,18 @@ private Q_SLOTS:
         o.durationMs = 60000.0;
         o.seed = 4242;
         const auto s = synth::generate(o);
-        auto p = mModel->classify(s->ecg);
-        QVERIFY(p);
+        // Window by window on the network's own probabilities; the record's are their mean (then calibrated).
+        auto uncalibrated = ml::Classifier::load(kModel);
+        QVERIFY(uncalibrated);
+        uncalibrated.value()->setCalibration({});
+        const ml::Classifier &raw = *uncalibrated.value();
+        auto calibrated = mModel->classify(s->ecg);
+        auto p = raw.classify(s->ecg);
+        QVERIFY(p && calibrated);
         QCOMPARE(p->windows, 11);
+        const auto expected = ml::applyTemperature(p->probabilities, mModel->calibration().temperature);
+        for (size_t c = 0; c < expected.size(); ++c)
+            QVERIFY(std::abs(expected[c] - calibrated->probabilities[c]) < 1e-5f);
         std::vector<float> mean(p->probabilities.size(), 0.0f);
         for (size_t w = 0; w < p->windowProbabilities.size(); ++w) {
             // The same 10 s cut out of the record and classified on its own.
@@ -114,7 +125,7 @@ private Q_SLOTS:
             const size_t from = size_t(std::lround(p->windowStartsMs[w] * part.sampleRateHz / 1000.0));
             for (LeadSignal &l : part.leads)
                 l.microvolts = std::vector<float>(l.microvolts.begin() + long(from), l.microvolts.begin() + long(from + 5000));
-            auto alone = mModel->classify(part);
+            auto alone = raw.classify(part);
             QVERIFY(alone);
             QCOMPARE(alone->topClass, int(std::max_element(p->windowProbabilities[w].begin(), p->windowProbabilities[w].end()) - p->windowProbabilities[w].begin()));
             for (size_t c = 0; c < mean.size(); ++c) {
@@ -125,7 +136,42 @@ private Q_SLOTS:
         }
         for (size_t c = 0; c < mean.size(); ++c)
             QVERIFY(std::abs(mean[c] - p->probabilities[c]) < 1e-5f);
-        QCOMPARE(mModel->classNames()[p->topClass], QStringLiteral("AF/AFL"));
+        QCOMPARE(mModel->classNames()[calibrated->topClass], QStringLiteral("AF/AFL"));
+    }
+
+    // The model card states what the model is: mapping, parent, calibration, the data it learnt from.
+    void cardRecordsTrainingAndCalibration()
+    {
+        const QJsonObject &card = mModel->card();
+        QCOMPARE(card.value(QStringLiteral("mapping")).toString(), QStringLiteral("ecgscope-map-2"));
+        QVERIFY(!card.value(QStringLiteral("parent")).toObject().value(QStringLiteral("model_id")).toString().isEmpty());
+        QVERIFY(card.value(QStringLiteral("data")).toObject().value(QStringLiteral("source")).toString().contains(QStringLiteral("chapman")));
+        const ml::Calibration &c = mModel->calibration();
+        QVERIFY(c.records > 0);
+        QVERIFY(c.temperature > 0.2 && c.temperature < 5.0);
+        QCOMPARE(int(c.thresholds.size()), 7);
+    }
+
+    // The figures committed beside the model are what the model does on those real records now.
+    void realTestFiguresReproduce()
+    {
+        const QString chapman = QStringLiteral(ECGSCOPE_SHARED_DIR "/data/chapman-sample");
+        if (!QDir(chapman).exists())
+            QSKIP("../shared/data/chapman-sample is absent: the real-record figures cannot be reproduced here");
+        dataset::ImportReport report;
+        auto m = dataset::importChallengeFolder(chapman, {true, true}, report);
+        QVERIFY2(m, qPrintable(m.error()));
+        dataset::SplitOptions split;
+        split.seed = 7; // as scripts/train-bundled-model.sh splits
+        QVERIFY(dataset::assignSplits(m.value(), split));
+        auto e = mModel->evaluate(m.value(), QStringLiteral("test"));
+        QVERIFY2(e, qPrintable(e.error()));
+        QFile f(kModel + QStringLiteral("/chapman-test.json"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject stored = QJsonDocument::fromJson(f.readAll()).object();
+        QCOMPARE(e->count, stored.value(QStringLiteral("count")).toInt());
+        // Another CPU's kernels may round differently: at most one borderline record may change.
+        QVERIFY(std::abs(e->accuracy - stored.value(QStringLiteral("accuracy")).toDouble()) <= 1.0 / e->count + 1e-9);
     }
 };
 

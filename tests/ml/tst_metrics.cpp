@@ -30,12 +30,17 @@ private Q_SLOTS:
         QVERIFY(e.metricsCsv().contains(QStringLiteral("micro,10,0.7,0.7,0.7,")));
     }
 
-    void absentClassCountsAsZero()
+    void absentClassesInMacroAverages()
     {
-        const Evaluation e = evaluate({QStringLiteral("A"), QStringLiteral("B")}, {0, 0}, {0, 0});
+        // B neither present nor predicted: left out of the macro averages (scikit-learn's default labels).
+        Evaluation e = evaluate({QStringLiteral("A"), QStringLiteral("B")}, {0, 0}, {0, 0});
         QCOMPARE(e.perClass[1].recall, 0.0);
         QCOMPARE(e.perClass[1].precision, 0.0);
-        QCOMPARE(e.macroF1, 0.5);
+        QCOMPARE(e.macroF1, 1.0);
+        // B predicted once but never present: it counts, with F1 0. A: P 1, R 1/2, F1 2/3.
+        e = evaluate({QStringLiteral("A"), QStringLiteral("B"), QStringLiteral("C")}, {0, 0}, {0, 1});
+        QVERIFY(std::abs(e.macroF1 - (2.0 / 3.0 + 0.0) / 2.0) < 1e-12);
+        QVERIFY(std::abs(e.macroRecall - 0.25) < 1e-12);
     }
 
     void aurocByHand()
