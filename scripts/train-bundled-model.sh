@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuilds the bundled classifier in models/default with the project's own commands (about 10 minutes
+# Rebuilds the bundled classifier in models/default with the project's own commands (about 12 minutes
 # on 2 cores): a synthetic corpus from the generator, a network pretrained on it, then fine-tuned on the
 # real Chapman-Shaoxing records of ../shared/data with the synthetic corpus replayed beside them, chosen
 # and calibrated on real validation records only. The records from five other countries (cinc-sample)
@@ -18,21 +18,23 @@ common=(--arch resnet --strategy focal --no-features --threads 2 --seed 1)
 
 # Data: the generator's corpus, and the real records with patient-wise splits (each Chapman record is
 # its own patient; split seed 7, a split no development decision looked at). cinc-sample is test only.
-[ -f "$work/synthetic/manifest.csv" ] || "$cli" dataset synth --per-class 500 --other-factor 3 --seed 2 -o "$work/synthetic"
+# (Seed 12: not the seed-2 corpus the previous bundled model learnt from, so its synthetic figure is fair.)
+[ -f "$work/synthetic/manifest.csv" ] || "$cli" dataset synth --per-class 500 --other-factor 3 --seed 12 -o "$work/synthetic"
 "$cli" dataset import --format challenge "$data/chapman-sample" --other --keep-rarer --seed 7 -o "$work/chapman.csv"
 "$cli" dataset import --format challenge "$data/cinc-sample" --other --keep-rarer --val 0 --test 1 -o "$work/cinc.csv"
 
 # 1. Pretraining on synthetic ECGs: every class, PSVT and complete AV block included.
 "$cli" train --manifest "$work/synthetic/manifest.csv" "${common[@]}" --epochs 20 --patience 6 -o "$work/pretrained"
-# 2. Fine-tuning on the real records, the synthetic corpus replayed at half weight so that the two
-#    classes without real examples are not forgotten; validation (model choice, temperature,
-#    thresholds at precision 0.9) on real records only.
-"$cli" train --init "$work/pretrained" --manifest "$work/chapman.csv" --manifest "$work/synthetic/manifest.csv:0.5" --val-source chapman \
-  --strategy focal --threads 2 --seed 1 --epochs 20 --patience 8 --lr 3e-4 --pretrained-lr-scale 0.3 --thresholds precision:0.9 -o "$work/model"
+# 2. Fine-tuning on the real records with the synthetic corpus replayed beside them, so that the two
+#    classes without real examples are not forgotten; validation (model choice, temperature, max-F1
+#    thresholds) on real records only. Chosen among three variants by validation figures alone
+#    (synthetic weight 1 vs 0.5, pretrained layers at 0.3 x lr vs all at 1e-4, 3 frozen epochs).
+"$cli" train --init "$work/pretrained" --manifest "$work/chapman.csv" --manifest "$work/synthetic/manifest.csv" --val-source chapman \
+  --strategy focal --threads 2 --seed 1 --epochs 20 --patience 10 --lr 3e-4 --pretrained-lr-scale 0.3 --thresholds f1 -o "$work/model"
 
 # Comparisons, each on the same held-out records.
 [ -d "$work/previous" ] || { mkdir -p "$work/previous" && cp models/default/* "$work/previous/"; }
-"$cli" train --manifest "$work/chapman.csv" "${common[@]}" --epochs 25 --patience 8 --thresholds precision:0.9 -o "$work/real-only"
+"$cli" train --manifest "$work/chapman.csv" "${common[@]}" --epochs 25 --patience 10 -o "$work/real-only"
 for model in model previous real-only; do
   for set in chapman cinc; do
     "$cli" evaluate --model "$work/$model" --manifest "$work/$set.csv" --split test --json "$work/report/$model-$set.json" > "$work/report/$model-$set.txt"
