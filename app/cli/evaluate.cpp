@@ -43,6 +43,7 @@ int runEvaluate(const QStringList &args)
     p.setApplicationDescription(QStringLiteral("Evaluate a model on a manifest split or on a CinC-style WFDB folder (labels from #Dx)."));
     p.addHelpOption();
     p.addOption({QStringLiteral("model"), QStringLiteral("Model folder (default: the bundled model)."), QStringLiteral("DIR")});
+    p.addOption({QStringLiteral("no-calibration"), QStringLiteral("Ignore the model card's temperature and thresholds (the network's own probabilities, arg-max decisions).")});
     p.addOption({QStringLiteral("rule"), QStringLiteral("Evaluate the RR-interval rule (rr) instead of a model: the baseline a model must beat."), QStringLiteral("rr")});
     p.addOption({QStringLiteral("manifest"), QStringLiteral("Manifest CSV."), QStringLiteral("CSV")});
     p.addOption({QStringLiteral("split"), QStringLiteral("Split of the manifest: train, val, test or all (default test)."), QStringLiteral("SPLIT"), QStringLiteral("test")});
@@ -64,6 +65,8 @@ int runEvaluate(const QStringList &args)
         if (!classifier)
             return fail(classifier.error());
         model = classifier.value();
+        if (p.isSet(QStringLiteral("no-calibration")))
+            model->setCalibration({});
     }
     const QString evaluated = model ? model->modelId() : QStringLiteral("rr-rule");
     const int modelClasses = model ? int(model->classNames().size()) : dataset::kTargetClassCount + 1;
@@ -103,7 +106,8 @@ int runEvaluate(const QStringList &args)
     };
     out << "model " << evaluated << ", " << e->count << " records\n"
         << "accuracy " << QString::number(e->accuracy, 'f', 3) << ", macro-F1 " << QString::number(e->macroF1, 'f', 3) << ", micro-F1 "
-        << QString::number(e->microF1, 'f', 3) << "\n\n"
+        << QString::number(e->microF1, 'f', 3)
+        << (std::isnan(e->calibrationError) ? QString() : QStringLiteral(", expected calibration error %1").arg(e->calibrationError, 0, 'f', 3)) << "\n\n"
         << e->confusionText() << '\n'
         << QStringLiteral("class").leftJustified(8) << QStringLiteral("support").rightJustified(9) << QStringLiteral("precision").rightJustified(11)
         << QStringLiteral("recall").rightJustified(9) << QStringLiteral("F1").rightJustified(8) << QStringLiteral("AUROC").rightJustified(8)

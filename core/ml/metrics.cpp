@@ -1,5 +1,7 @@
 #include "core/ml/metrics.h"
 
+#include "core/ml/calibration.h"
+
 #include <QJsonArray>
 #include <QTextStream>
 
@@ -97,6 +99,7 @@ Evaluation evaluate(const QStringList &classNames, const std::vector<int> &truth
         e.macroF1 /= averaged;
     }
     e.accuracy = ratio(correct, e.count);
+    e.calibrationError = probabilities.empty() ? std::numeric_limits<double>::quiet_NaN() : expectedCalibrationError(probabilities, truth);
     // Single-label: every error is one false positive and one false negative, so micro P = R = F1 = accuracy.
     e.microPrecision = e.microRecall = e.microF1 = e.accuracy;
     return e;
@@ -250,6 +253,7 @@ QJsonObject Evaluation::toJson() const
                        {QStringLiteral("confusion"), toJsonArray(confusion)},
                        {QStringLiteral("per_class"), classes},
                        {QStringLiteral("accuracy"), accuracy},
+                       {QStringLiteral("expected_calibration_error"), std::isnan(calibrationError) ? QJsonValue() : QJsonValue(calibrationError)},
                        {QStringLiteral("micro"), QJsonObject{{QStringLiteral("precision"), microPrecision}, {QStringLiteral("recall"), microRecall}, {QStringLiteral("f1"), microF1}}},
                        {QStringLiteral("macro"), QJsonObject{{QStringLiteral("precision"), macroPrecision}, {QStringLiteral("recall"), macroRecall}, {QStringLiteral("f1"), macroF1}}}};
 }

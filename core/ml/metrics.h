@@ -29,6 +29,7 @@ struct Evaluation {
     double microPrecision = 0.0, microRecall = 0.0, microF1 = 0.0; ///< equal to accuracy for single-label data
     double macroPrecision = 0.0, macroRecall = 0.0, macroF1 = 0.0;
     int count = 0;
+    double calibrationError = 0.0; ///< top-label expected calibration error of the probabilities (NaN without them)
     std::vector<int> truth, predicted; ///< per record, when computed from records (not from a stored matrix)
 
     QJsonObject toJson() const;
