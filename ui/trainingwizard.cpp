@@ -306,7 +306,9 @@ public:
     }
     void initializePage() override
     {
-        // Offered: a new network, the active model, and every past run whose model is still on disk.
+        // Offered: a new network, the active model, and every past run whose model is still on disk; a
+        // choice made before (Back, then Next again) is kept.
+        const QString chosen = mStart->currentData().toString();
         mStart->clear();
         mStart->addItem(tr("a new network (random weights)"), QString());
         const QString active = mWizard->mDb && !mWizard->mDb->activeModel().isEmpty() ? mWizard->mDb->activeModel() : dataDir() + QStringLiteral("/models/default");
@@ -316,6 +318,7 @@ public:
                 for (const QJsonObject &json : runs.value())
                     if (auto run = ml::RunRecord::fromJson(json); run && QFileInfo::exists(QDir(run->modelDir).filePath(QStringLiteral("model.json"))))
                         mStart->addItem(tr("past run: %1 (%2)").arg(run->name, run->modelId), run->modelDir);
+        mStart->setCurrentIndex(std::max(0, mStart->findData(chosen)));
     }
 
 private:

@@ -140,6 +140,9 @@ private Q_SLOTS:
         QVERIFY(start);
         QCOMPARE(start->itemData(2).toString(), past->modelDir);
         start->setCurrentIndex(2);
+        w.back(); // the choice survives going back and forth
+        w.next();
+        QCOMPARE(start->currentIndex(), 2);
         w.next();
         QCOMPARE(w.currentId(), int(TrainingWizard::StrategyPage));
         w.setField(QStringLiteral("focal"), false);
