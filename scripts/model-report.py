@@ -9,7 +9,7 @@ import os
 import sys
 
 work = sys.argv[1] if len(sys.argv) > 1 else "build/bundled-model"
-MODELS = [("model", "new bundled model"), ("previous", "previous (synthetic only)"),
+MODELS = [("model", "bundled model"), ("no-cinc", "same without cinc-sample"), ("previous", "previous (synthetic only)"),
           ("real-only", "real records only"), ("rule", "RR-interval rule")]
 # (set, metric, class, goal, at least?) as the issue states them.
 GOALS = [("chapman", "f1", "AF/AFL", 0.95, True), ("chapman", "f1", "STach", 0.95, True),
@@ -49,14 +49,15 @@ print("|---|---|---|" + "---|" * len(MODELS) + "---|")
 for dataset, metric, cls, goal, at_least in GOALS:
     label = "'Other' flagged" if metric == "false_flags" else f"{cls} {'F1' if metric == 'f1' else 'recall'}"
     cells = [figure(load(m, dataset), metric, cls) for m, _ in MODELS]
-    ours = load("model", dataset)
+    # The bundled model was trained on cinc-sample: the other countries' goals are the no-cinc model's.
+    ours = load("model" if dataset == "chapman" else "no-cinc", dataset)
     met = "-" if ours is None else ("yes" if (value(ours, metric, cls) >= goal if at_least else value(ours, metric, cls) <= goal) else "**no**")
     print(f"| {SETS[dataset]} | {label} | {'≥' if at_least else '≤'} {goal:.2f} | " + " | ".join(cells) + f" | {met} |")
 
 print()
 print("| model | synthetic test macro-F1 | synthetic test accuracy | Chapman test records | cinc-sample records |")
 print("|---|---|---|---|---|")
-for m, name in MODELS[:3]:
+for m, name in MODELS[:4]:
     s, c, x = load(m, "synthetic"), load(m, "chapman"), load(m, "cinc")
     print(f"| {name} | {s['macro']['f1']:.3f} | {s['accuracy']:.3f} | {c['count'] if c else '-'} | {x['count'] if x else '-'} |" if s else f"| {name} | - | - | - | - |")
 
