@@ -13,7 +13,7 @@ data=../shared/data
 cli=./build/release/bin/ecgscope-cli
 [ -d "$data/chapman-sample" ] && [ -d "$data/cinc-sample" ] || { echo "needs $data/chapman-sample and $data/cinc-sample" >&2; exit 1; }
 [ -x "$cli" ] || { cmake --preset release >/dev/null && cmake --build --preset release; }
-mkdir -p "$work/report"
+rm -rf "$work/report" && mkdir -p "$work/report" # no stale figures from an earlier run
 common=(--arch resnet --strategy focal --no-features --threads 2 --seed 1)
 
 # Data: the generator's corpus, and the real records with patient-wise splits (each Chapman record is
