@@ -77,6 +77,7 @@ MainWindow::MainWindow(QWidget *parent)
     mHeader->setTextInteractionFlags(Qt::TextSelectableByMouse);
     mHeader->setWordWrap(true);
     layout->addWidget(mHeader);
+    mClassification->setWordWrap(true); // one long line would make the window wider than a laptop screen
     layout->addWidget(mClassification);
     layout->addWidget(mView, 1);
     setCentralWidget(central);
@@ -102,7 +103,8 @@ MainWindow::MainWindow(QWidget *parent)
     buildMenus();
     buildReviewMenu();
     buildTrainingMenu();
-    resize(1280, 900);
+    const QRect screen = this->screen()->availableGeometry();
+    resize(std::min(1280, screen.width() * 9 / 10), std::min(900, screen.height() * 9 / 10));
     applyScreenScale();
     connect(&mWatcher, &QFutureWatcher<Result<Classified>>::finished, this, &MainWindow::showClassification);
 }
