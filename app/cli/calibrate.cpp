@@ -60,7 +60,7 @@ int runCalibrate(const QStringList &args)
     if (raw->truth.empty())
         return fail(QStringLiteral("calibrate: the %1 split has no records").arg(split));
     const QStringList names = model.classNames();
-    ml::Calibration c = ml::calibrate(raw->probabilities, raw->truth, rule.value(), int(names.indexOf(QStringLiteral("Other"))));
+    ml::Calibration c = ml::calibrate(raw->probabilities, raw->truth, rule.value(), model.otherClass());
     c.data = QStringLiteral("%1 split of %2").arg(split, manifest->source);
     if (Status s = ml::writeCalibration(dir, c); !s)
         return fail(s.error());

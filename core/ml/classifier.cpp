@@ -318,6 +318,7 @@ double Classifier::forwardMillisecondsPerEcg(int batch, int repeats) const
 
 QString Classifier::modelId() const { return d->modelId; }
 QStringList Classifier::classNames() const { return d->classes; }
+int Classifier::otherClass() const { return d->fallbackClass; }
 const InputContract &Classifier::contract() const { return d->contract; }
 const QJsonObject &Classifier::card() const { return d->card; }
 QString Classifier::directory() const { return d->dir; }

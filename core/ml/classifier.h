@@ -59,6 +59,8 @@ public:
 
     QString modelId() const;
     QStringList classNames() const;
+    /// Index of "Other", the class decided when no threshold is reached; -1 for a six-class model.
+    int otherClass() const;
     const InputContract &contract() const;
     const QJsonObject &card() const;
     QString directory() const;

@@ -585,7 +585,7 @@ Result<TrainResult> train(const dataset::Manifest &manifest, const TrainConfig &
         auto raw = classifier.value()->score(manifest, QStringLiteral("val"), observer);
         if (!raw)
             return Result<TrainResult>::failure(raw.error());
-        result.calibration = ml::calibrate(raw->probabilities, raw->truth, cfg.thresholds, int(dataset::classNames(k).indexOf(dataset::className(dataset::Other))));
+        result.calibration = ml::calibrate(raw->probabilities, raw->truth, cfg.thresholds, classifier.value()->otherClass());
         result.calibration.data = QStringLiteral("validation split of %1").arg(manifest.source);
         classifier.value()->setCalibration(result.calibration);
         card.insert(QStringLiteral("calibration"), result.calibration.toJson());
