@@ -542,12 +542,19 @@ bool TrainingWizard::loadData()
 
 bool TrainingWizard::loadSynthetic()
 {
-    mSynthetic.reset();
-    if (!field(QStringLiteral("synthetic")).toBool())
+    if (!field(QStringLiteral("synthetic")).toBool()) {
+        mSynthetic.reset();
         return true;
+    }
     // Generated once per size and kept in the output folder: the corpus is the generator's, not patients'.
+    // Read once too: the split page re-applies the split on every change of its fields.
     const int perClass = field(QStringLiteral("syntheticPerClass")).toInt();
     const QString folder = QDir(mOutput).filePath(QStringLiteral("synthetic-%1").arg(perClass));
+    if (mSynthetic && mSyntheticFolder == folder) {
+        mSynthetic->weight = field(QStringLiteral("syntheticWeight")).toDouble();
+        return true;
+    }
+    mSynthetic.reset();
     auto m = dataset::readManifest(folder + QStringLiteral("/manifest.csv"));
     if (!m) {
         dataset::SynthCorpusOptions o;
@@ -563,6 +570,7 @@ bool TrainingWizard::loadSynthetic()
         return false;
     }
     mSynthetic = dataset::Source{std::move(m).value(), QStringLiteral("synthetic"), field(QStringLiteral("syntheticWeight")).toDouble()};
+    mSyntheticFolder = folder;
     return true;
 }
 

@@ -75,6 +75,7 @@ private:
     dataset::Manifest mLoaded;   ///< as read, before the split page
     dataset::Manifest mManifest; ///< as split (and merged with the synthetic corpus)
     std::optional<dataset::Source> mSynthetic;
+    QString mSyntheticFolder; ///< where mSynthetic was read from
     std::vector<ml::TrainConfig> mConfigs;
     std::vector<ml::RunRecord> mFinished;
     QStringList mFailures;
