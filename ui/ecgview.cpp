@@ -3,6 +3,7 @@
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QScrollBar>
 #include <QWheelEvent>
 
 #include <algorithm>
@@ -12,14 +13,18 @@ namespace ecgscope::ui {
 
 namespace {
 const QColor kCaliper(0x0a, 0x7d, 0x3a);
+constexpr double kMargin = 8.0; ///< px of background around the sheet
 }
 
-EcgView::EcgView(QWidget *parent) : QWidget(parent)
+EcgView::EcgView(QWidget *parent) : QAbstractScrollArea(parent)
 {
-    setMouseTracking(true);
+    viewport()->setMouseTracking(true);
+    viewport()->setAttribute(Qt::WA_OpaquePaintEvent);
     setFocusPolicy(Qt::StrongFocus);
     setMinimumSize(400, 300);
-    setAttribute(Qt::WA_OpaquePaintEvent);
+    setFrameShape(QFrame::NoFrame);
+    horizontalScrollBar()->setSingleStep(20);
+    verticalScrollBar()->setSingleStep(20);
 }
 
 void EcgView::setRecord(const Ecg &ecg, const dsp::Intervals &intervals)
@@ -36,7 +41,7 @@ void EcgView::setRecord(const Ecg &ecg, const dsp::Intervals &intervals)
 void EcgView::setSaliency(std::vector<float> saliency)
 {
     mSaliency = std::move(saliency);
-    update();
+    viewport()->update();
 }
 
 void EcgView::setPaper(const PaperSettings &paper)
@@ -50,48 +55,129 @@ void EcgView::setFilter(const dsp::DisplayFilter &filter)
 {
     mFilter = filter;
     mShown = dsp::filtered(mRecord, mFilter);
-    update();
+    viewport()->update();
 }
 
 void EcgView::setPixelsPerMm(double pixelsPerMm)
 {
     mPixelsPerMm = std::max(0.5, pixelsPerMm);
-    update();
+    if (mFitWidth)
+        applyFit();
+    updateScrollBars();
+    viewport()->update();
 }
 
 void EcgView::setZoom(double zoom)
 {
-    zoomAbout(zoom / mZoom, QPointF(width() / 2.0, height() / 2.0));
+    mFitWidth = false;
+    zoomAbout(zoom / mZoom, QPointF(viewport()->width() / 2.0, viewport()->height() / 2.0));
 }
 
 void EcgView::zoomToFit()
 {
+    mFitWidth = true;
+    applyFit();
+    updateScrollBars();
+    horizontalScrollBar()->setValue(0);
+    verticalScrollBar()->setValue(0);
+    viewport()->update();
+    Q_EMIT zoomChanged();
+}
+
+void EcgView::setTrueScale(bool on)
+{
+    if (!on) {
+        zoomToFit();
+        return;
+    }
+    mFitWidth = false;
+    mZoom = 1.0;
+    updateScrollBars();
+    horizontalScrollBar()->setValue(0);
+    verticalScrollBar()->setValue(0);
+    viewport()->update();
+    Q_EMIT zoomChanged();
+}
+
+void EcgView::applyFit()
+{
     if (mSheet.sizeMm.width() <= 0)
         return;
-    mZoom = std::clamp((width() - 16.0) / (mSheet.sizeMm.width() * mPixelsPerMm), 0.1, 20.0);
-    mPan = QPointF(8.0, 8.0);
-    update();
+    // Against the width without a vertical scroll bar, less the bar when the fitted sheet is taller than
+    // the view: the result does not depend on whether the bar shows now, so fitting cannot oscillate.
+    const QSize area = maximumViewportSize();
+    const auto fit = [this](double width) { return std::clamp((width - 2 * kMargin) / (mSheet.sizeMm.width() * mPixelsPerMm), 0.1, 20.0); };
+    mZoom = fit(area.width());
+    if (mSheet.sizeMm.height() * scale() + 2 * kMargin > area.height())
+        mZoom = fit(area.width() - verticalScrollBar()->sizeHint().width());
+}
+
+void EcgView::updateScrollBars()
+{
+    const QSizeF content = mSheet.sizeMm * scale() + QSizeF(2 * kMargin, 2 * kMargin);
+    const QSize view = viewport()->size();
+    horizontalScrollBar()->setRange(0, std::max(0, int(std::ceil(content.width())) - view.width()));
+    horizontalScrollBar()->setPageStep(view.width());
+    verticalScrollBar()->setRange(0, std::max(0, int(std::ceil(content.height())) - view.height()));
+    verticalScrollBar()->setPageStep(view.height());
 }
 
 void EcgView::zoomAbout(double factor, QPointF anchor)
 {
-    const double zoom = std::clamp(mZoom * factor, 0.1, 20.0);
     const QPointF mm = toMm(anchor);
-    mZoom = zoom;
-    mPan = anchor - mm * scale();
-    update();
+    mZoom = std::clamp(mZoom * factor, 0.1, 20.0);
+    updateScrollBars();
+    // The point under the anchor stays there (as far as the scroll range allows).
+    const QPointF corner = mm * scale() + QPointF(kMargin, kMargin) - anchor;
+    horizontalScrollBar()->setValue(int(std::lround(corner.x())));
+    verticalScrollBar()->setValue(int(std::lround(corner.y())));
+    viewport()->update();
+    Q_EMIT zoomChanged();
+}
+
+void EcgView::scrollBy(QPointF delta)
+{
+    horizontalScrollBar()->setValue(horizontalScrollBar()->value() - int(std::lround(delta.x())));
+    verticalScrollBar()->setValue(verticalScrollBar()->value() - int(std::lround(delta.y())));
+}
+
+void EcgView::scrollContentsBy(int, int)
+{
+    viewport()->update();
+}
+
+void EcgView::resizeEvent(QResizeEvent *event)
+{
+    QAbstractScrollArea::resizeEvent(event);
+    if (mFitWidth)
+        applyFit();
+    updateScrollBars();
+}
+
+bool EcgView::viewportEvent(QEvent *event)
+{
+    if (event->type() == QEvent::Leave) {
+        mHoverText.clear();
+        Q_EMIT hoverTextChanged(mHoverText);
+    }
+    return QAbstractScrollArea::viewportEvent(event);
+}
+
+QPointF EcgView::origin() const
+{
+    return QPointF(kMargin - horizontalScrollBar()->value(), kMargin - verticalScrollBar()->value());
 }
 
 void EcgView::setCaliperMode(bool on)
 {
     mCaliperMode = on;
-    setCursor(on ? Qt::CrossCursor : Qt::ArrowCursor);
+    viewport()->setCursor(on ? Qt::CrossCursor : Qt::ArrowCursor);
 }
 
 void EcgView::setMarchOut(bool on)
 {
     mMarchOut = on;
-    update();
+    viewport()->update();
 }
 
 std::optional<CaliperReading> EcgView::caliper() const
@@ -104,19 +190,19 @@ std::optional<CaliperReading> EcgView::caliper() const
 void EcgView::clearCaliper()
 {
     mCaliper.reset();
-    update();
+    viewport()->update();
     Q_EMIT caliperChanged();
 }
 
 QPointF EcgView::widgetPoint(int panel, double timeMs, double microvolts) const
 {
-    const Panel &p = mSheet.panels.at(size_t(panel));
-    return mPan + QPointF(p.xMm(timeMs), p.yMm(microvolts, mPaper)) * scale();
+    const ui::Panel &p = mSheet.panels.at(size_t(panel));
+    return origin() + QPointF(p.xMm(timeMs), p.yMm(microvolts, mPaper)) * scale();
 }
 
 QPointF EcgView::toMm(QPointF widget) const
 {
-    return (widget - mPan) / scale();
+    return (widget - origin()) / scale();
 }
 
 SheetContent EcgView::content() const
@@ -134,14 +220,17 @@ SheetContent EcgView::content() const
 void EcgView::relayout()
 {
     mSheet = layoutSheet(mRecord, mPaper);
-    update();
+    if (mFitWidth)
+        applyFit();
+    updateScrollBars();
+    viewport()->update();
 }
 
 void EcgView::paintEvent(QPaintEvent *event)
 {
-    QPainter p(this);
+    QPainter p(viewport());
     p.fillRect(event->rect(), palette().color(QPalette::Mid));
-    p.translate(mPan);
+    p.translate(origin());
     p.scale(scale(), scale());
     const QRectF visible = p.transform().inverted().mapRect(QRectF(event->rect()));
     drawSheet(p, content(), scale() * devicePixelRatioF(), visible);
@@ -153,8 +242,8 @@ void EcgView::drawCaliper(QPainter &p) const
 {
     if (!mCaliper || mCaliper->panel < 0 || size_t(mCaliper->panel) >= mSheet.panels.size())
         return;
-    const Panel &panel = mSheet.panels[size_t(mCaliper->panel)];
-    const double top = mPan.y() + panel.rectMm.top() * scale(), bottom = mPan.y() + panel.rectMm.bottom() * scale();
+    const ui::Panel &panel = mSheet.panels[size_t(mCaliper->panel)];
+    const double top = origin().y() + panel.rectMm.top() * scale(), bottom = origin().y() + panel.rectMm.bottom() * scale();
     const QPointF a = widgetPoint(mCaliper->panel, mCaliper->t0Ms, mCaliper->v0);
     const QPointF b = widgetPoint(mCaliper->panel, mCaliper->t1Ms, mCaliper->v1);
     p.setRenderHint(QPainter::Antialiasing, true);
@@ -170,7 +259,7 @@ void EcgView::drawCaliper(QPainter &p) const
         p.setPen(QPen(kCaliper, 1.0, Qt::DotLine));
         for (double t = mCaliper->t0Ms - std::floor((mCaliper->t0Ms - panel.startMs) / std::abs(step)) * std::abs(step);
              t <= panel.startMs + panel.durationMs; t += std::abs(step)) {
-            const double x = mPan.x() + panel.xMm(t) * scale();
+            const double x = origin().x() + panel.xMm(t) * scale();
             p.drawLine(QPointF(x, top), QPointF(x, bottom));
         }
     }
@@ -191,17 +280,17 @@ void EcgView::mousePressEvent(QMouseEvent *event)
         const QPointF mm = toMm(pos);
         const int panel = mSheet.panelAt(mm);
         if (panel >= 0) {
-            const Panel &p = mSheet.panels[size_t(panel)];
+            const ui::Panel &p = mSheet.panels[size_t(panel)];
             mCaliper = Caliper{panel, p.timeMs(mm.x()), p.timeMs(mm.x()), p.microvolts(mm.y(), mPaper), p.microvolts(mm.y(), mPaper)};
             mDragging = true;
-            update();
+            viewport()->update();
         }
         return;
     }
     if (event->button() == Qt::LeftButton || event->button() == Qt::MiddleButton) {
         mDragging = true;
         mDragStart = pos;
-        setCursor(Qt::ClosedHandCursor);
+        viewport()->setCursor(Qt::ClosedHandCursor);
     }
 }
 
@@ -209,16 +298,15 @@ void EcgView::mouseMoveEvent(QMouseEvent *event)
 {
     const QPointF pos = event->position();
     if (mDragging && mCaliperMode && mCaliper) {
-        const Panel &p = mSheet.panels[size_t(mCaliper->panel)];
+        const ui::Panel &p = mSheet.panels[size_t(mCaliper->panel)];
         const QPointF mm = toMm(pos);
         mCaliper->t1Ms = std::clamp(p.timeMs(mm.x()), p.startMs, p.startMs + p.durationMs);
         mCaliper->v1 = p.microvolts(mm.y(), mPaper);
-        update();
+        viewport()->update();
         Q_EMIT caliperChanged();
     } else if (mDragging) {
-        mPan += pos - mDragStart;
+        scrollBy(pos - mDragStart);
         mDragStart = pos;
-        update();
     }
     updateHover(pos);
 }
@@ -229,8 +317,8 @@ void EcgView::mouseReleaseEvent(QMouseEvent *event)
         Q_EMIT caliperChanged();
     mDragging = false;
     if (!mCaliperMode)
-        setCursor(Qt::ArrowCursor);
-    QWidget::mouseReleaseEvent(event);
+        viewport()->setCursor(Qt::ArrowCursor);
+    event->accept();
 }
 
 void EcgView::mouseDoubleClickEvent(QMouseEvent *event)
@@ -258,8 +346,7 @@ void EcgView::wheelEvent(QWheelEvent *event)
         // Shift+wheel (or a horizontal wheel) scrolls in time.
         const bool horizontal = (event->modifiers() & Qt::ShiftModifier) || std::abs(delta.x()) > std::abs(delta.y());
         const double step = (horizontal && std::abs(delta.x()) > 0 ? delta.x() : delta.y()) / 2.0;
-        mPan += horizontal ? QPointF(step, 0) : QPointF(0, step);
-        update();
+        scrollBy(horizontal ? QPointF(step, 0) : QPointF(0, step));
     }
     event->accept();
 }
@@ -277,19 +364,12 @@ void EcgView::keyPressEvent(QKeyEvent *event)
             clearCaliper();
         }
         break;
-    case Qt::Key_Left: mPan += QPointF(40, 0); update(); break;
-    case Qt::Key_Right: mPan -= QPointF(40, 0); update(); break;
-    case Qt::Key_Up: mPan += QPointF(0, 40); update(); break;
-    case Qt::Key_Down: mPan -= QPointF(0, 40); update(); break;
-    default: QWidget::keyPressEvent(event);
+    case Qt::Key_Left: scrollBy(QPointF(40, 0)); break;
+    case Qt::Key_Right: scrollBy(QPointF(-40, 0)); break;
+    case Qt::Key_Up: scrollBy(QPointF(0, 40)); break;
+    case Qt::Key_Down: scrollBy(QPointF(0, -40)); break;
+    default: QAbstractScrollArea::keyPressEvent(event);
     }
-}
-
-void EcgView::leaveEvent(QEvent *event)
-{
-    mHoverText.clear();
-    Q_EMIT hoverTextChanged(mHoverText);
-    QWidget::leaveEvent(event);
 }
 
 void EcgView::updateHover(QPointF pos)
@@ -298,7 +378,7 @@ void EcgView::updateHover(QPointF pos)
     const int index = mSheet.panelAt(mm);
     QString text;
     if (index >= 0 && mShown.sampleRateHz > 0) {
-        const Panel &p = mSheet.panels[size_t(index)];
+        const ui::Panel &p = mSheet.panels[size_t(index)];
         const double t = p.timeMs(mm.x());
         const int sample = std::clamp(int(std::lround(t * mShown.sampleRateHz / 1000.0)), 0, mShown.sampleCount() - 1);
         text = p.leadIndex < 0 ? QStringLiteral("%1 · %2 ms").arg(p.lead).arg(t, 0, 'f', 0)

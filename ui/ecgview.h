@@ -2,17 +2,20 @@
 
 #include "ui/paper.h"
 
-#include <QWidget>
+#include <QAbstractScrollArea>
 
 #include <optional>
 
 namespace ecgscope::ui {
 
-/// The 12-lead record on ECG paper at true physical scale (times the zoom). Drag or scroll to pan,
-/// Ctrl+wheel to zoom about the cursor, double-click a lead for it alone over the whole record (again,
-/// or Esc, to go back). In caliper mode a drag measures between two points of one trace; "march out"
-/// repeats the caliper's interval along the trace. Display filters change the view, never the record.
-class EcgView : public QWidget {
+/// The 12-lead record on ECG paper. By default the sheet fits the view's width; True Scale shows it at
+/// its physical size (the screen's calibrated pixels per mm), and scroll bars appear whenever the sheet
+/// is larger than the view. Drag, scroll or use the arrow keys to pan, Ctrl+wheel to zoom about the
+/// cursor, double-click a lead for it alone over the whole record (again, or Esc, to go back). In
+/// caliper mode a drag measures between two points of one trace; "march out" repeats the caliper's
+/// interval along the trace. Display filters change the view, never the record. Positions (widgetPoint,
+/// mouse events) are in the viewport's coordinates.
+class EcgView : public QAbstractScrollArea {
     Q_OBJECT
 public:
     explicit EcgView(QWidget *parent = nullptr);
@@ -33,8 +36,11 @@ public:
     double pixelsPerMm() const { return mPixelsPerMm; }
     void setPixelsPerMm(double pixelsPerMm);
     double zoom() const { return mZoom; }
-    void setZoom(double zoom); ///< 1 = true scale, about the widget's centre
-    void zoomToFit();          ///< the whole sheet's width in the widget
+    void setZoom(double zoom); ///< 1 = true scale, about the view's centre; leaves fit-width mode
+    void zoomToFit();          ///< the whole sheet's width in the view, kept so as the view resizes
+    bool fitsWidth() const { return mFitWidth; }
+    bool trueScale() const { return !mFitWidth && mZoom == 1.0; }
+    void setTrueScale(bool on); ///< true: zoom 1 at the sheet's corner; false: fit width
 
     bool caliperMode() const { return mCaliperMode; }
     void setCaliperMode(bool on);
@@ -57,6 +63,8 @@ Q_SIGNALS:
     void caliperChanged();
     /// Paper settings changed from inside the view (single-lead view entered or left).
     void paperChanged();
+    /// The zoom or the fit-width mode changed.
+    void zoomChanged();
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -66,7 +74,9 @@ protected:
     void mouseDoubleClickEvent(QMouseEvent *event) override;
     void wheelEvent(QWheelEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
-    void leaveEvent(QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    bool viewportEvent(QEvent *event) override;
+    void scrollContentsBy(int dx, int dy) override;
 
 private:
     struct Caliper {
@@ -74,9 +84,13 @@ private:
         double t0Ms = 0, t1Ms = 0, v0 = 0, v1 = 0;
     };
     double scale() const { return mPixelsPerMm * mZoom; }
+    QPointF origin() const; ///< viewport position of the sheet's corner
     QPointF toMm(QPointF widget) const;
     void relayout();
     void zoomAbout(double factor, QPointF anchor);
+    void applyFit();
+    void updateScrollBars();
+    void scrollBy(QPointF delta);
     void updateHover(QPointF pos);
     void drawCaliper(QPainter &p) const;
 
@@ -89,7 +103,7 @@ private:
     Sheet mSheet;
     double mPixelsPerMm = 96.0 / 25.4;
     double mZoom = 1.0;
-    QPointF mPan{8.0, 8.0}; ///< widget position of the sheet's corner
+    bool mFitWidth = true;
     bool mCaliperMode = false;
     bool mMarchOut = false;
     std::optional<Caliper> mCaliper;

@@ -7,12 +7,38 @@
 #include <QCommandLineParser>
 #include <QTimer>
 
+#include <cstring>
+#include <memory>
+
+namespace {
+
+void nameApplication()
+{
+    QCoreApplication::setApplicationName(QStringLiteral("EcgScope"));
+    QCoreApplication::setOrganizationName(QStringLiteral("EcgScope"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(ECGSCOPE_VERSION));
+}
+
+/// --help and --version print and exit like any command-line program: without a display.
+bool asksForHelpOrVersion(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i)
+        for (const char *flag : {"-h", "-?", "--help", "--help-all", "-v", "--version"})
+            if (std::strcmp(argv[i], flag) == 0)
+                return true;
+    return false;
+}
+
+} // namespace
+
 int main(int argc, char **argv)
 {
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("EcgScope"));
-    QApplication::setOrganizationName(QStringLiteral("EcgScope"));
-    QApplication::setApplicationVersion(QStringLiteral(ECGSCOPE_VERSION));
+    std::unique_ptr<QCoreApplication> app;
+    if (asksForHelpOrVersion(argc, argv))
+        app = std::make_unique<QCoreApplication>(argc, argv);
+    else
+        app = std::make_unique<QApplication>(argc, argv);
+    nameApplication();
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Clinical ECG review and arrhythmia classification."));
@@ -31,7 +57,7 @@ int main(int argc, char **argv)
     const QCommandLineOption database(QStringLiteral("database"), QStringLiteral("Open a study database in the worklist."), QStringLiteral("db"));
     parser.addOption(database);
     parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("ECG file to open (default: bundled sample)."));
-    parser.process(app);
+    parser.process(*app);
 
     const QString path = parser.positionalArguments().value(0, ecgscope::bundledSamplePath());
     ecgscope::ui::MainWindow window;
@@ -63,5 +89,5 @@ int main(int argc, char **argv)
             QApplication::exit(saved && loaded ? 0 : 1);
         });
     }
-    return app.exec();
+    return app->exec();
 }

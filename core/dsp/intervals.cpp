@@ -129,43 +129,57 @@ Intervals measureIntervals(const Ecg &ecg)
     for (const LeadSignal *l : independentLeads(ecg))
         leads.push_back(filtfilt(l->microvolts, band, fs));
 
-    // Dominant beats: not premature, complete windows, QRS shaped like the majority's.
+    // Dominant beats: not premature, QRS shaped like the majority's. A beat at the record's edge is
+    // judged on the part of its QRS window the record holds (it lacks a neighbour, not a shape).
     std::vector<int> beats;
-    for (size_t i = 0; i < m.rPeaks.size(); ++i) {
-        const int r = m.rPeaks[i];
-        if (r - pre < 0 || r + post >= n)
-            continue;
-        if (i > 0 && rr[i - 1] < 0.85 * rrMedianMs)
-            continue;
-        beats.push_back(r);
-    }
+    for (size_t i = 0; i < m.rPeaks.size(); ++i)
+        if (i == 0 || rr[i - 1] >= 0.85 * rrMedianMs)
+            beats.push_back(m.rPeaks[i]);
     if (beats.empty())
         return m;
     const int qrsHalf = samples(60.0);
+    const int qrsWidth = 2 * qrsHalf + 1;
+    // The QRS window of each beat, lead after lead; samples outside the record are NaN.
     auto qrsShape = [&](int r) {
         std::vector<double> v;
         for (const auto &l : leads)
             for (int k = -qrsHalf; k <= qrsHalf; ++k)
-                v.push_back(l[size_t(std::clamp(r + k, 0, n - 1))]);
+                v.push_back(r + k >= 0 && r + k < n ? double(l[size_t(r + k)]) : std::nan(""));
         return v;
     };
     std::vector<std::vector<double>> shapes;
     for (int r : beats)
         shapes.push_back(qrsShape(r));
     std::vector<double> typical(shapes.front().size());
-    std::vector<double> atK(shapes.size());
+    std::vector<double> atK;
     for (size_t k = 0; k < typical.size(); ++k) {
-        for (size_t b = 0; b < shapes.size(); ++b)
-            atK[b] = shapes[b][k];
-        typical[k] = median(atK);
+        atK.clear();
+        for (const auto &shape : shapes)
+            if (!std::isnan(shape[k]))
+                atK.push_back(shape[k]);
+        typical[k] = atK.empty() ? 0.0 : median(atK);
     }
+    const auto overlap = [&](const std::vector<double> &shape) {
+        std::vector<double> a, b;
+        for (size_t k = 0; k < shape.size(); ++k)
+            if (!std::isnan(shape[k])) {
+                a.push_back(shape[k]);
+                b.push_back(typical[k]);
+            }
+        // Less than half a QRS window is too little to judge: such a beat counts as dominant.
+        return a.size() * 2 < size_t(qrsWidth) * leads.size() ? 1.0 : correlation(a, b);
+    };
     std::vector<int> dominant;
     for (size_t b = 0; b < beats.size(); ++b)
-        if (correlation(shapes[b], typical) >= 0.9)
+        if (overlap(shapes[b]) >= 0.9)
             dominant.push_back(beats[b]);
     if (dominant.size() * 3 < beats.size())
         dominant = beats;
     m.dominantBeats = dominant;
+    // The median beat is made of the dominant beats whose whole window [R - pre, R + post] is recorded.
+    dominant.erase(std::remove_if(dominant.begin(), dominant.end(), [&](int r) { return r - pre < 0 || r + post >= n; }), dominant.end());
+    if (dominant.empty())
+        return m;
 
     // Median beat per lead.
     std::vector<std::vector<double>> beat(leads.size(), std::vector<double>(size_t(length)));

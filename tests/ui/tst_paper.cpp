@@ -7,6 +7,7 @@
 #include <QPrinter>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QScrollBar>
 #include <QTest>
 
 #include <cmath>
@@ -118,11 +119,53 @@ private Q_SLOTS:
         QCOMPARE(find(s, "V1", 5000)->leadIndex, -1);
     }
 
+    // The sheet fits the view's width by default and keeps fitting as the view resizes; at true scale
+    // a sheet larger than the view gets scroll bars that reach all of it.
+    void fitsWidthByDefaultWithScrollBarsAtTrueScale()
+    {
+        ui::EcgView view;
+        view.resize(800, 500);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setPixelsPerMm(96.0 / 25.4);
+        view.setRecord(sinus(70, 1), {});
+        const auto sheetWidth = [&view] { return view.widgetPoint(0, 10000.0, 0).x() - view.widgetPoint(0, 0.0, 0).x(); };
+        const double mmWidth = view.sheet().sizeMm.width();
+        // 250 mm of trace in a sheet of mmWidth: the whole sheet within the viewport.
+        QVERIFY(mmWidth * view.pixelsPerMm() * view.zoom() <= view.viewport()->width());
+        QVERIFY(mmWidth * view.pixelsPerMm() * view.zoom() >= view.viewport()->width() - 20);
+        QCOMPARE(view.horizontalScrollBar()->maximum(), 0);
+        const double fitted = sheetWidth();
+        view.resize(1200, 700);
+        QTRY_VERIFY(sheetWidth() > fitted * 1.3);
+        QVERIFY(view.fitsWidth() && !view.trueScale());
+
+        view.resize(800, 500);
+        view.setTrueScale(true);
+        QVERIFY(view.trueScale());
+        QVERIFY(qFuzzyCompare(sheetWidth(), 250.0 * 96.0 / 25.4));
+        QTRY_VERIFY(view.horizontalScrollBar()->isVisible() && view.verticalScrollBar()->isVisible());
+        // Scrolled to the end, the sheet's right edge is inside the view.
+        view.horizontalScrollBar()->setValue(view.horizontalScrollBar()->maximum());
+        const double corner = view.widgetPoint(0, 0, 0).x() - view.sheet().panels[0].xMm(0) * view.pixelsPerMm();
+        const double right = corner + mmWidth * view.pixelsPerMm();
+        QVERIFY2(right <= view.viewport()->width() && right >= view.viewport()->width() - 20, qPrintable(QString::number(right)));
+        // The arrow keys pan: Left moves the sheet right.
+        const double before = view.widgetPoint(0, 0, 0).x();
+        QTest::keyClick(&view, Qt::Key_Left);
+        QCOMPARE(view.widgetPoint(0, 0, 0).x(), before + 40);
+        view.setTrueScale(false);
+        QVERIFY(view.fitsWidth());
+        QTRY_VERIFY(!view.horizontalScrollBar()->isVisible());
+    }
+
     void scaleMaths()
     {
         ui::EcgView view;
         view.resize(1600, 1000);
         view.setRecord(sinus(70, 1), {});
+        QVERIFY(view.fitsWidth()); // the default
+        view.setTrueScale(true);
         view.setPixelsPerMm(96.0 / 25.4);
         // Panel 0 is lead I (limb), panel 2 is V1 (chest).
         const QPointF a = view.widgetPoint(0, 0.0, 0.0), b = view.widgetPoint(0, 1000.0, 1000.0);
@@ -150,17 +193,18 @@ private Q_SLOTS:
         view.resize(2100, 1250);
         view.show();
         view.setRecord(ecg, {});
+        view.setTrueScale(true);
         view.setPixelsPerMm(2.0 * 96.0 / 25.4); // twice true scale on a 96 dpi screen
         view.setCaliperMode(true);
         const int rhythm = int(view.sheet().panels.size()) - 1;
         const double r0 = truth.beats[3].rPeakMs, r1 = truth.beats[4].rPeakMs;
         const QPoint from = view.widgetPoint(rhythm, r0, 0.0).toPoint();
         const QPoint to = view.widgetPoint(rhythm, r1, 1000.0).toPoint();
-        QVERIFY(view.rect().contains(from) && view.rect().contains(to));
+        QVERIFY(view.viewport()->rect().contains(from) && view.viewport()->rect().contains(to));
         QSignalSpy changed(&view, &ui::EcgView::caliperChanged);
-        QTest::mousePress(&view, Qt::LeftButton, {}, from);
-        QTest::mouseMove(&view, to);
-        QTest::mouseRelease(&view, Qt::LeftButton, {}, to);
+        QTest::mousePress(view.viewport(), Qt::LeftButton, {}, from);
+        QTest::mouseMove(view.viewport(), to);
+        QTest::mouseRelease(view.viewport(), Qt::LeftButton, {}, to);
         QVERIFY(!changed.isEmpty());
         const auto reading = view.caliper();
         QVERIFY(reading);
@@ -170,7 +214,7 @@ private Q_SLOTS:
         QVERIFY2(std::abs(reading->deltaMicrovolts - 1000.0) <= 14.0, qPrintable(reading->text()));
         QVERIFY(reading->text().contains(QStringLiteral(" bpm")));
         // Hover read-out names the lead and the sample value.
-        QTest::mouseMove(&view, view.widgetPoint(rhythm, r0, 0.0).toPoint());
+        QTest::mouseMove(view.viewport(), view.widgetPoint(rhythm, r0, 0.0).toPoint());
         QVERIFY2(view.hoverText().startsWith(QStringLiteral("II · ")), qPrintable(view.hoverText()));
         // The read-out by hand: 800 ms is 75 bpm.
         const ui::CaliperReading byHand = ui::caliperReading(100.0, 900.0, 50.0, -450.0);
@@ -187,7 +231,7 @@ private Q_SLOTS:
         view.setRecord(sinus(70, 2), {});
         const QPoint onV2 = view.widgetPoint(6, 6000.0, 0.0).toPoint();
         QCOMPARE(view.sheet().panels[6].lead, QStringLiteral("V2"));
-        QTest::mouseDClick(&view, Qt::LeftButton, {}, onV2);
+        QTest::mouseDClick(view.viewport(), Qt::LeftButton, {}, onV2);
         QCOMPARE(view.paper().singleLead, QStringLiteral("V2"));
         QCOMPARE(int(view.sheet().panels.size()), 1);
         QTest::keyClick(&view, Qt::Key_Escape);

@@ -104,6 +104,30 @@ private Q_SLOTS:
         QVERIFY2(m.qrsMs && std::abs(*m.qrsMs - s->truth.qrsMs) <= 25.0, qPrintable(m.summary()));
     }
 
+    // A regular sinus rhythm has no ectopic beats, its first and last included: a beat too near the
+    // record's edge for the median beat's window is still judged by its QRS shape.
+    void edgeBeatsOfASinusRhythmAreDominant()
+    {
+        int edgeBeats = 0;
+        for (uint64_t seed = 1; seed <= 12; ++seed) {
+            synth::Options o;
+            o.rhythm = Rhythm::Sinus;
+            o.seed = seed;
+            o.heartRateBpm = 61;
+            const auto s = synth::generate(o);
+            QVERIFY(s);
+            const dsp::Intervals m = dsp::measureIntervals(s->ecg);
+            QCOMPARE(m.rPeaks.size(), s->truth.beats.size());
+            QCOMPARE(m.dominantBeats, m.rPeaks);
+            const double rrMs = 60000.0 / 61.0;
+            const double firstMs = 1000.0 * m.rPeaks.front() / s->ecg.sampleRateHz;
+            const double lastMs = s->ecg.durationMs() - 1000.0 * m.rPeaks.back() / s->ecg.sampleRateHz;
+            edgeBeats += (firstMs < 0.75 * rrMs) + (lastMs < 0.85 * rrMs);
+            QVERIFY2(m.prMs && m.qrsMs && m.qtMs, qPrintable(m.summary()));
+        }
+        QVERIFY2(edgeBeats >= 6, "the seeds should put beats near the edges"); // else the test shows nothing
+    }
+
     // Real recordings against the acquiring device's own global measurements (GE MUSE, DICOM, SCP-ECG),
     // as stored in the files (values from ../shared/samples, read here by hand from the files).
     void agreesWithTheDevicesMeasurements_data()
