@@ -2,6 +2,8 @@
 
 #include <QtCharts/QChart>
 #include <QtCharts/QChartView>
+#include <QtCharts/QLegend>
+#include <QtCharts/QLegendMarker>
 #include <QtCharts/QLineSeries>
 #include <QtCharts/QValueAxis>
 
@@ -11,6 +13,7 @@
 #include <QPainter>
 #include <QPdfWriter>
 #include <QScrollArea>
+#include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -43,8 +46,8 @@ void resetCurves(QChart *chart, const QStringList &runs, int epochs, double yMax
     for (const QString &run : runs) {
         auto *loss = new QLineSeries;
         auto *f1 = new QLineSeries;
-        loss->setName(run + QObject::tr(" loss"));
-        f1->setName(run + QObject::tr(" val F1"));
+        loss->setName(run);
+        f1->setName(run + QObject::tr(" (validation macro-F1)"));
         for (QLineSeries *s : {loss, f1}) {
             chart->addSeries(s);
             s->attachAxis(x);
@@ -54,7 +57,12 @@ void resetCurves(QChart *chart, const QStringList &runs, int epochs, double yMax
         dashed.setStyle(Qt::DashLine);
         dashed.setColor(loss->color());
         f1->setPen(dashed);
+        // One legend entry per run, beside the plot where a long run name has room: the colour names the
+        // run, the line style (the chart's title) the curve.
+        for (QLegendMarker *marker : chart->legend()->markers(f1))
+            marker->setVisible(false);
     }
+    chart->legend()->setAlignment(Qt::AlignRight);
 }
 
 void appendCurves(QChart *chart, int run, const ml::EpochReport &epoch)
@@ -124,21 +132,29 @@ ComparisonView::ComparisonView(QWidget *parent) : QWidget(parent), mMatrixRow(ne
 {
     auto *matrices = new QWidget;
     matrices->setLayout(mMatrixRow);
-    auto *scroll = new QScrollArea(this);
+    auto *scroll = new QScrollArea;
     scroll->setWidget(matrices);
     scroll->setWidgetResizable(true);
-    scroll->setMinimumHeight(420);
+    scroll->setMinimumHeight(160);
     mTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
     mTable->verticalHeader()->setDefaultSectionSize(22);
     mCurves->setTitle(tr("Training loss (solid) and validation macro-F1 (dashed) per epoch"));
-    auto *curves = new QChartView(mCurves, this);
-    curves->setMinimumHeight(220);
-    auto *bottom = new QHBoxLayout;
-    bottom->addWidget(mTable, 3);
-    bottom->addWidget(curves, 2);
+    auto *curves = new QChartView(mCurves);
+    curves->setMinimumSize(320, 160);
+    // Splitters, not fixed shares: on a laptop screen the user gives the room to what they read.
+    auto *bottom = new QSplitter(Qt::Horizontal);
+    bottom->addWidget(mTable);
+    bottom->addWidget(curves);
+    bottom->setStretchFactor(0, 3);
+    bottom->setStretchFactor(1, 2);
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(scroll);
+    split->addWidget(bottom);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(scroll, 3);
-    layout->addLayout(bottom, 2);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(split);
 }
 
 void ComparisonView::setRuns(std::vector<ml::RunRecord> runs)
@@ -156,11 +172,15 @@ void ComparisonView::setRuns(std::vector<ml::RunRecord> runs)
     }
 
     // Metrics table: one row per run, the best of each column marked.
-    const QStringList columns = mRuns.empty() ? QStringList() : ml::comparisonColumns(mRuns.front().test.classNames);
+    const auto columns = mRuns.empty() ? std::vector<ml::ComparisonColumn>{} : ml::comparisonColumnInfo(mRuns.front().test.classNames);
     mTable->clear();
     mTable->setColumnCount(int(columns.size()));
     mTable->setRowCount(int(mRuns.size()));
-    mTable->setHorizontalHeaderLabels(columns);
+    for (int c = 0; c < int(columns.size()); ++c) {
+        auto *header = new QTableWidgetItem(columns[size_t(c)].title);
+        header->setToolTip(columns[size_t(c)].description);
+        mTable->setHorizontalHeaderItem(c, header);
+    }
     std::vector<double> best(size_t(columns.size()), -1.0);
     for (const ml::RunRecord &r : mRuns) {
         const auto values = ml::comparisonValues(r.test);

@@ -116,9 +116,10 @@ void EcgView::updateScrollBars()
 {
     const QSizeF content = mSheet.sizeMm * scale() + QSizeF(2 * kMargin, 2 * kMargin);
     const QSize view = viewport()->size();
-    horizontalScrollBar()->setRange(0, std::max(0, int(std::ceil(content.width())) - view.width()));
+    // Less a hundredth of a pixel: a sheet fitted to the width is not a rounding error too wide.
+    horizontalScrollBar()->setRange(0, std::max(0, int(std::ceil(content.width() - 0.01)) - view.width()));
     horizontalScrollBar()->setPageStep(view.width());
-    verticalScrollBar()->setRange(0, std::max(0, int(std::ceil(content.height())) - view.height()));
+    verticalScrollBar()->setRange(0, std::max(0, int(std::ceil(content.height() - 0.01)) - view.height()));
     verticalScrollBar()->setPageStep(view.height());
 }
 

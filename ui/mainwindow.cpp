@@ -14,6 +14,7 @@
 
 #include <QActionGroup>
 #include <QApplication>
+#include <QCloseEvent>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QDockWidget>
@@ -49,6 +50,8 @@ const QString kRecentKey = QStringLiteral("recentFiles");
 const QString kCalibrationKey = QStringLiteral("screen/calibration");
 const QString kPageSizeKey = QStringLiteral("print/pageSize");
 const QString kActiveModelKey = QStringLiteral("model/active");
+const QString kGeometryKey = QStringLiteral("window/geometry");
+const QString kStateKey = QStringLiteral("window/state");
 
 /// A submenu of mutually exclusive choices; `apply` runs with the chosen value.
 template<typename T>
@@ -68,7 +71,7 @@ void addChoices(QMenu *menu, const std::vector<std::pair<QString, T>> &choices, 
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), mView(new EcgView(this)), mHeader(new QLabel(this)), mClassification(new QLabel(this)),
-      mHover(new QLabel(this)), mCaliper(new QLabel(this)), mReview(nullptr)
+      mHover(new QLabel(this)), mCaliper(new QLabel(this)), mReview(nullptr), mDock(nullptr)
 {
     setWindowTitle(tr("EcgScope"));
     setAcceptDrops(true);
@@ -93,18 +96,17 @@ MainWindow::MainWindow(QWidget *parent)
     // The model chosen last time, if it still loads; else the bundled one.
     if (!setActiveModel(QSettings().value(kActiveModelKey).toString()).isEmpty())
         setActiveModel(QString());
-    auto *dock = new QDockWidget(tr("Worklist"), this);
-    dock->setObjectName(QStringLiteral("worklist"));
-    dock->setWidget(mReview);
-    addDockWidget(Qt::RightDockWidgetArea, dock);
-    dock->hide(); // shown when a study database is opened
+    mDock = new QDockWidget(tr("Worklist"), this);
+    mDock->setObjectName(QStringLiteral("worklist"));
+    mDock->setWidget(mReview);
+    addDockWidget(Qt::RightDockWidgetArea, mDock);
     connect(mReview, &ReviewPanel::recordSelected, this, [this](qint64, const QString &path) { openFile(path); });
     connect(mReview, &ReviewPanel::errorOccurred, this, [this](const QString &message) { statusBar()->showMessage(message, 10000); });
     buildMenus();
     buildReviewMenu();
     buildTrainingMenu();
-    const QRect screen = this->screen()->availableGeometry();
-    resize(std::min(1280, screen.width() * 9 / 10), std::min(900, screen.height() * 9 / 10));
+    restoreLayout();
+    mDock->hide(); // shown when a study database is opened
     applyScreenScale();
     connect(&mWatcher, &QFutureWatcher<Result<Classified>>::finished, this, &MainWindow::showClassification);
 }
@@ -135,13 +137,38 @@ QString MainWindow::openDatabase(const QString &path)
     const QString error = mReview->openDatabase(path);
     if (!error.isEmpty())
         return error;
-    if (auto *dock = qobject_cast<QDockWidget *>(mReview->parentWidget()))
-        dock->show();
+    if (!mDock->isVisible()) {
+        mDock->show();
+        if (!mLayoutRestored) // the worklist's share of a first start: 40% of the window, at least what it needs
+            resizeDocks({mDock}, {std::max(mDock->minimumSizeHint().width(), width() * 2 / 5)}, Qt::Horizontal);
+    }
     const QString model = mReview->database()->activeModel();
     if (!model.isEmpty() && (!mClassifier || QFileInfo(model) != QFileInfo(mClassifier->directory())))
         if (const QString modelError = setActiveModel(model); !modelError.isEmpty())
             statusBar()->showMessage(tr("The database's active model is unusable (%1); keeping %2").arg(modelError, mClassifier ? mClassifier->modelId() : QString()), 10000);
     return {};
+}
+
+void MainWindow::restoreLayout()
+{
+    // The last session's window and docks, when they fit this screen (it may be another one, or
+    // smaller); else a window that fills 90% of the available screen (task bars and docks excluded).
+    const QRect available = screen()->availableGeometry();
+    QSettings settings;
+    mLayoutRestored = restoreGeometry(settings.value(kGeometryKey).toByteArray()) && available.contains(geometry())
+                      && restoreState(settings.value(kStateKey).toByteArray());
+    if (mLayoutRestored)
+        return;
+    const QSize size = available.size() * 9 / 10;
+    setGeometry(QRect(available.topLeft() + QPoint((available.width() - size.width()) / 2, (available.height() - size.height()) / 2), size));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(kGeometryKey, saveGeometry());
+    settings.setValue(kStateKey, saveState());
+    QMainWindow::closeEvent(event);
 }
 
 QString MainWindow::runsFolder() const
@@ -352,8 +379,21 @@ void MainWindow::buildMenus()
     view->addSeparator();
     view->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, this, [this] { mView->setZoom(mView->zoom() * 1.25); });
     view->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, this, [this] { mView->setZoom(mView->zoom() / 1.25); });
-    view->addAction(tr("&True Scale"), QKeySequence(Qt::CTRL | Qt::Key_0), this, [this] { mView->setZoom(1.0); });
-    view->addAction(tr("&Fit Width"), QKeySequence(Qt::CTRL | Qt::Key_9), mView, &EcgView::zoomToFit);
+    // Fit Width (the default) and True Scale (the screen's calibrated mm) are modes: zooming leaves both.
+    QAction *trueScale = view->addAction(tr("&True Scale"));
+    trueScale->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    trueScale->setCheckable(true);
+    connect(trueScale, &QAction::triggered, mView, &EcgView::setTrueScale);
+    QAction *fitWidth = view->addAction(tr("&Fit Width"));
+    fitWidth->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_9));
+    fitWidth->setCheckable(true);
+    connect(fitWidth, &QAction::triggered, mView, &EcgView::zoomToFit);
+    const auto showMode = [this, trueScale, fitWidth] {
+        trueScale->setChecked(mView->trueScale());
+        fitWidth->setChecked(mView->fitsWidth());
+    };
+    connect(mView, &EcgView::zoomChanged, this, showMode);
+    showMode();
     view->addAction(tr("&Calibrate Screen..."), this, &MainWindow::calibrateScreen);
 
     QMenu *filters = menuBar()->addMenu(tr("F&ilters"));

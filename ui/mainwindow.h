@@ -10,6 +10,7 @@
 
 #include <memory>
 
+class QDockWidget;
 class QLabel;
 class QMenu;
 
@@ -65,6 +66,7 @@ Q_SIGNALS:
 protected:
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
+    void closeEvent(QCloseEvent *event) override;
 
 private:
     struct Classified {
@@ -72,6 +74,7 @@ private:
         ml::Prediction prediction;
         std::vector<float> saliency; ///< of the top class
     };
+    void restoreLayout();
     void buildMenus();
     void buildReviewMenu();
     void buildTrainingMenu();
@@ -101,6 +104,8 @@ private:
     QString mClassifierError;
     QFutureWatcher<Result<Classified>> mWatcher;
     ReviewPanel *mReview;
+    QDockWidget *mDock;
+    bool mLayoutRestored = false; ///< the last session's geometry and dock state fitted this screen
 };
 
 } // namespace ecgscope::ui

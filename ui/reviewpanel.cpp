@@ -80,9 +80,17 @@ ReviewPanel::ReviewPanel(std::shared_ptr<ml::Classifier> classifier, QWidget *pa
     mTable->setSortingEnabled(true);
     mTable->setSelectionBehavior(QAbstractItemView::SelectRows);
     mTable->verticalHeader()->hide();
+    mTable->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6); // a line a row: more rows in view
     mTable->horizontalHeader()->setStretchLastSection(true);
     mTable->setWordWrap(false);
-    connect(mModel, &QAbstractItemModel::modelReset, mTable, &QTableView::resizeColumnsToContents);
+    connect(mModel, &QAbstractItemModel::modelReset, this, [this] {
+        mTable->resizeColumnsToContents();
+        // Long names are elided (the tooltip has the path): the other columns stay in view.
+        const int widest = 24 * mTable->fontMetrics().averageCharWidth();
+        for (int c = 0; c < mModel->columnCount(); ++c)
+            mTable->setColumnWidth(c, std::min(mTable->columnWidth(c), widest));
+        restoreCurrent();
+    });
     connect(mTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &index) {
         if (index.isValid())
             select(index.data(WorklistModel::kIdRole).toLongLong());
@@ -99,10 +107,11 @@ ReviewPanel::ReviewPanel(std::shared_ptr<ml::Classifier> classifier, QWidget *pa
     mMinimum->setRange(0.0, 1.0);
     mMinimum->setSingleStep(0.05);
     mMinimum->setPrefix(tr("P ≥ "));
-    connect(mClassFilter, &QComboBox::currentIndexChanged, this, [this] { mFilter->setModelClass(mClassFilter->currentData().toInt()); });
-    connect(mStatusFilter, &QComboBox::currentIndexChanged, this, [this] { mFilter->setStatus(store::reviewStatusFromString(mStatusFilter->currentText())); });
-    connect(mMinimum, &QDoubleSpinBox::valueChanged, mFilter, &WorklistFilter::setMinimumProbability);
-    connect(mFlaggedOnly, &QCheckBox::toggled, mFilter, &WorklistFilter::setFlaggedOnly);
+    connect(mClassFilter, &QComboBox::currentIndexChanged, this, [this] { changeFilter([this] { mFilter->setModelClass(mClassFilter->currentData().toInt()); }); });
+    connect(mStatusFilter, &QComboBox::currentIndexChanged, this,
+            [this] { changeFilter([this] { mFilter->setStatus(store::reviewStatusFromString(mStatusFilter->currentText())); }); });
+    connect(mMinimum, &QDoubleSpinBox::valueChanged, this, [this](double p) { changeFilter([this, p] { mFilter->setMinimumProbability(p); }); });
+    connect(mFlaggedOnly, &QCheckBox::toggled, this, [this](bool on) { changeFilter([this, on] { mFilter->setFlaggedOnly(on); }); });
 
     for (int c = 0; c < classes; ++c)
         *mBars << 0.0;
@@ -300,22 +309,43 @@ void ReviewPanel::select(qint64 record)
         Q_EMIT recordSelected(record, r->path);
 }
 
+void ReviewPanel::changeFilter(const std::function<void()> &change)
+{
+    {
+        // A filter that hides the current row must not make another row current (and open it).
+        const QSignalBlocker blocker(mTable->selectionModel());
+        change();
+    }
+    restoreCurrent();
+}
+
+void ReviewPanel::restoreCurrent()
+{
+    const QSignalBlocker blocker(mTable->selectionModel());
+    for (int i = 0; i < mFilter->rowCount(); ++i) {
+        const QModelIndex index = mFilter->index(i, 0);
+        if (index.data(WorklistModel::kIdRole).toLongLong() == mCurrent) {
+            mTable->setCurrentIndex(index);
+            mTable->selectRow(i);
+            mTable->scrollTo(index);
+            return;
+        }
+    }
+    mTable->clearSelection();
+    mTable->setCurrentIndex({});
+}
+
 bool ReviewPanel::showPath(const QString &path)
 {
     const QString absolute = QFileInfo(path).absoluteFilePath();
-    for (int i = 0; i < mFilter->rowCount(); ++i) {
-        const QModelIndex index = mFilter->index(i, 0);
-        const store::WorklistRow *r = mModel->rowOf(index.data(WorklistModel::kIdRole).toLongLong());
-        if (r && r->path == absolute) {
-            const QSignalBlocker blocker(mTable->selectionModel());
-            mTable->setCurrentIndex(index);
-            mTable->selectRow(i);
-            mCurrent = r->id;
+    for (const store::WorklistRow &r : mModel->rows())
+        if (r.path == absolute) {
+            mCurrent = r.id;
             mComment->clear();
+            restoreCurrent();
             showCurrent();
             return true;
         }
-    }
     return false;
 }
 

@@ -90,6 +90,9 @@ Q_SIGNALS:
 private:
     bool apply(const std::vector<qint64> &records, const std::function<void(store::ReviewState &)> &change, const QString &text);
     void showCurrent();
+    /// Makes the current record's row the table's current row again (after a reload, sort or filter).
+    void restoreCurrent();
+    void changeFilter(const std::function<void()> &change);
     void useDatabase(); ///< the opened database with the current classifier
     void fail(const QString &message);
 

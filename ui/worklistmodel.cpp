@@ -70,11 +70,15 @@ QVariant WorklistModel::data(const QModelIndex &index, int role) const
         return r.id;
     if (role == kFlaggedRole)
         return flagged;
-    if (role == Qt::ToolTipRole && index.column() == File)
+    if (role == Qt::ToolTipRole && index.column() == Record)
         return r.path;
+    if (role == Qt::TextAlignmentRole && (index.column() == Age || index.column() == Duration || index.column() == Probability))
+        return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role == kSortRole) {
         switch (index.column()) {
+        case Age: return r.ageYears.value_or(-1);
         case Acquired: return r.acquired;
+        case Duration: return r.durationMs;
         case Probability: return r.modelClass >= 0 ? r.modelProbability : -1.0;
         case ModelClass: return r.modelClass;
         case Flag: return flagged;
@@ -85,9 +89,14 @@ QVariant WorklistModel::data(const QModelIndex &index, int role) const
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
-    case Patient: return r.patientName.isEmpty() ? r.patientId : QStringLiteral("%1 (%2)").arg(r.patientName, r.patientId);
-    case Acquired: return r.acquired.isValid() ? r.acquired.toString(Qt::ISODate) : QString();
-    case File: return QFileInfo(r.path).fileName();
+    case Record:
+        if (!r.patientName.isEmpty())
+            return r.patientId.isEmpty() ? r.patientName : QStringLiteral("%1 (%2)").arg(r.patientName, r.patientId);
+        return r.patientId.isEmpty() ? QFileInfo(r.path).completeBaseName() : r.patientId;
+    case Age: return r.ageYears ? QString::number(*r.ageYears) : QString();
+    case Sex: return r.sex == ecgscope::Sex::Unknown ? QString() : toString(r.sex);
+    case Acquired: return r.acquired.isValid() ? r.acquired.toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QString();
+    case Duration: return r.durationMs > 0 ? tr("%1 s").arg(r.durationMs / 1000.0, 0, 'f', 1) : QString();
     case ModelClass: return r.modelClass >= 0 ? dataset::className(r.modelClass) : QString();
     case Probability: return r.modelClass >= 0 ? QString::number(r.modelProbability, 'f', 2) : QString();
     case Flag: return flagged ? tr("flagged") : QString();
@@ -99,10 +108,15 @@ QVariant WorklistModel::data(const QModelIndex &index, int role) const
 
 QVariant WorklistModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal || (role != Qt::DisplayRole && role != Qt::ToolTipRole))
         return QAbstractTableModel::headerData(section, orientation, role);
-    static const QStringList names{tr("Patient"), tr("Acquired"), tr("File"), tr("Model"), tr("P"), tr("Flag"), tr("Review"), tr("Label")};
-    return names.value(section);
+    static const QStringList names{tr("Record"), tr("Age"), tr("Sex"), tr("Acquired"), tr("Duration"), tr("Model"), tr("P"), tr("Flag"), tr("Review"), tr("Label")};
+    static const QStringList tips{tr("Patient name and ID as the file states them; the file's name when it names no patient (the full path in the row's tooltip)"),
+                                  tr("Age in years at acquisition"), tr("Sex"), tr("Acquisition start (the file's own time)"), tr("Recorded duration"),
+                                  tr("The active model's class"), tr("The model's probability of that class"),
+                                  tr("Flagged for review: the class's probability passes its threshold"), tr("Review status"),
+                                  tr("The record's current label and where it came from")};
+    return (role == Qt::DisplayRole ? names : tips).value(section);
 }
 
 void WorklistFilter::setModelClass(int cls)

@@ -8,12 +8,13 @@
 
 namespace ecgscope::ui {
 
-/// The study database's worklist as a table: patient, acquisition time, file, the model's class and
-/// probability, flag, review status, current label. Read from the database; reload() after edits.
+/// The study database's worklist as a table: the record (patient name and ID, else the file's name),
+/// age, sex, acquisition time, duration, the model's class and probability, flag, review status,
+/// current label. Read from the database; reload() after edits.
 class WorklistModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Patient, Acquired, File, ModelClass, Probability, Flag, Review, Label, ColumnCount };
+    enum Column { Record, Age, Sex, Acquired, Duration, ModelClass, Probability, Flag, Review, Label, ColumnCount };
     static constexpr int kIdRole = Qt::UserRole + 1;     ///< the record id (qint64)
     static constexpr int kFlaggedRole = Qt::UserRole + 2; ///< bool
     static constexpr int kSortRole = Qt::UserRole + 3;    ///< numbers sort as numbers

@@ -71,14 +71,31 @@ Evaluation evaluationFromConfusion(const QStringList &classNames, const std::vec
     return evaluate(classNames, truth, predicted);
 }
 
+std::vector<ComparisonColumn> comparisonColumnInfo(const QStringList &classNames)
+{
+    const QString micro = QStringLiteral(" over all test records pooled (with one class per record, micro precision, recall and F1 equal accuracy)");
+    const QString macro = QStringLiteral(" averaged over the classes present in the test set, each class counting the same however rare");
+    std::vector<ComparisonColumn> columns{
+        {QStringLiteral("micro_precision"), QStringLiteral("Micro precision"), QStringLiteral("Precision") + micro},
+        {QStringLiteral("micro_recall"), QStringLiteral("Micro recall"), QStringLiteral("Recall (sensitivity)") + micro},
+        {QStringLiteral("micro_f1"), QStringLiteral("Micro F1"), QStringLiteral("F1") + micro + QStringLiteral("; the paper's headline figure")},
+        {QStringLiteral("macro_precision"), QStringLiteral("Macro precision"), QStringLiteral("Precision") + macro},
+        {QStringLiteral("macro_recall"), QStringLiteral("Macro recall"), QStringLiteral("Recall (sensitivity)") + macro},
+        {QStringLiteral("macro_f1"), QStringLiteral("Macro F1"), QStringLiteral("F1") + macro},
+        {QStringLiteral("accuracy"), QStringLiteral("Accuracy"), QStringLiteral("Share of test records given their true class")},
+    };
+    for (const QString &c : classNames)
+        columns.push_back({QStringLiteral("f1_%1").arg(c), QStringLiteral("F1 %1").arg(c),
+                           QStringLiteral("F1 of class %1: the harmonic mean of its precision and recall on the test set").arg(c)});
+    return columns;
+}
+
 QStringList comparisonColumns(const QStringList &classNames)
 {
-    QStringList columns{QStringLiteral("micro_precision"), QStringLiteral("micro_recall"), QStringLiteral("micro_f1"),
-                        QStringLiteral("macro_precision"), QStringLiteral("macro_recall"), QStringLiteral("macro_f1"),
-                        QStringLiteral("accuracy")};
-    for (const QString &c : classNames)
-        columns << QStringLiteral("f1_%1").arg(c);
-    return columns;
+    QStringList ids;
+    for (const ComparisonColumn &c : comparisonColumnInfo(classNames))
+        ids << c.id;
+    return ids;
 }
 
 std::vector<double> comparisonValues(const Evaluation &t)

@@ -27,7 +27,13 @@ struct RunRecord {
 /// counts (AUROC needs the probabilities and is NaN).
 Evaluation evaluationFromConfusion(const QStringList &classNames, const std::vector<std::vector<int>> &confusion);
 
+/// A column of the comparison: its identifier (CSV header), its title for people, what it measures.
+struct ComparisonColumn {
+    QString id, title, description;
+};
 /// The columns of the comparison: micro and macro precision, recall, F1, accuracy, then F1 of each class.
+std::vector<ComparisonColumn> comparisonColumnInfo(const QStringList &classNames);
+/// Their identifiers.
 QStringList comparisonColumns(const QStringList &classNames);
 std::vector<double> comparisonValues(const Evaluation &test);
 /// One row per run: run, model_id, the columns above, epochs, seconds.

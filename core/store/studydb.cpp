@@ -46,6 +46,11 @@ const std::vector<QStringList> &migrations()
         QStringLiteral("CREATE INDEX audit_record ON audit(record_id)"),
     }, {
         QStringLiteral("CREATE TABLE training_runs (id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, run TEXT NOT NULL)"),
+    }, {
+        // What tells records apart in the worklist; NULL for records imported before schema 3.
+        QStringLiteral("ALTER TABLE records ADD COLUMN age_years INTEGER"),
+        QStringLiteral("ALTER TABLE records ADD COLUMN sex TEXT"),
+        QStringLiteral("ALTER TABLE records ADD COLUMN duration_ms REAL"),
     }};
     return all;
 }
@@ -252,11 +257,12 @@ Result<ImportReport> StudyDatabase::importPaths(const QStringList &paths, Progre
         const Ecg &ecg = loaded.value();
         QSqlQuery q(mDb);
         mDb.transaction();
-        q.prepare(QStringLiteral("INSERT OR IGNORE INTO records (path, format, waveform_sha256, patient_id, patient_name, acquired, imported_at)"
-                                 " VALUES (?, ?, ?, ?, ?, ?, ?)"));
+        q.prepare(QStringLiteral("INSERT OR IGNORE INTO records (path, format, waveform_sha256, patient_id, patient_name, acquired, imported_at,"
+                                 " age_years, sex, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         for (const QVariant &v : {QVariant(QFileInfo(files[i]).absoluteFilePath()), QVariant(ecg.sourceFormat), QVariant(waveformHash(ecg)),
                                   QVariant(ecg.patient.id), QVariant(ecg.patient.name), QVariant(ecg.acquisition.start.toString(Qt::ISODate)),
-                                  QVariant(now())})
+                                  QVariant(now()), ecg.patient.ageYears ? QVariant(*ecg.patient.ageYears) : QVariant(QMetaType(QMetaType::Int)),
+                                  QVariant(toString(ecg.patient.sex)), QVariant(ecg.durationMs())})
             q.addBindValue(v);
         if (Status s = exec(q, mPath, "add a record"); !s) {
             mDb.rollback();
@@ -295,7 +301,7 @@ namespace {
 
 const char *kRowSelect =
     "SELECT r.id, r.path, r.format, r.patient_id, r.patient_name, r.acquired, p.model_id, p.probabilities, p.top_class, p.probability,"
-    " v.status, v.reviewer, v.comment, l.class, l.origin, l.author"
+    " v.status, v.reviewer, v.comment, l.class, l.origin, l.author, r.age_years, r.sex, r.duration_ms"
     " FROM records r LEFT JOIN predictions p ON p.record_id = r.id AND p.model_id = :model"
     " LEFT JOIN reviews v ON v.record_id = r.id LEFT JOIN labels l ON l.record_id = r.id";
 
@@ -325,6 +331,10 @@ WorklistRow readRow(const QSqlQuery &q)
         r.state.labelOrigin = q.value(14).toString();
         r.state.labelAuthor = q.value(15).toString();
     }
+    if (!q.value(16).isNull())
+        r.ageYears = q.value(16).toInt();
+    r.sex = sexFromString(q.value(17).toString());
+    r.durationMs = q.value(18).toDouble();
     return r;
 }
 

@@ -37,6 +37,9 @@ struct WorklistRow {
     qint64 id = 0;
     QString path, format, patientId, patientName;
     QDateTime acquired;
+    std::optional<int> ageYears;
+    Sex sex = Sex::Unknown;
+    double durationMs = 0.0;          ///< 0: not known (imported before schema 3)
     QString modelId;                  ///< empty when the record has no prediction of that model
     std::vector<float> probabilities; ///< per class
     int modelClass = -1;
@@ -65,7 +68,7 @@ struct ImportReport {
 /// One StudyDatabase per thread (it owns its own connection).
 class StudyDatabase {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     ~StudyDatabase();
     StudyDatabase(const StudyDatabase &) = delete;

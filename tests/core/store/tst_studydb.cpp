@@ -39,6 +39,8 @@ QStringList writeSynthetic(const QString &folder, int count, uint64_t firstSeed 
         auto s = synth::generate(o);
         s->ecg.patient.id = QStringLiteral("P%1").arg(i);
         s->ecg.patient.name = QStringLiteral("Name %1").arg(i);
+        s->ecg.patient.ageYears = 40 + i;
+        s->ecg.patient.sex = i % 2 ? Sex::Female : Sex::Male;
         const QString path = QStringLiteral("%1/rec%2.hea").arg(folder).arg(i);
         if (!io::writeEcg(s->ecg, path))
             qFatal("cannot write %s", qPrintable(path));
@@ -98,6 +100,10 @@ private Q_SLOTS:
         QVERIFY(af.state.label && *af.state.label == dataset::AfFlutter);
         QCOMPARE(af.state.labelOrigin, QStringLiteral("dataset"));
         QCOMPARE(af.patientId, QStringLiteral("P0"));
+        // What tells records apart in the worklist: age, sex, 10 s at 100 Hz.
+        QCOMPARE(af.ageYears, std::optional<int>(40));
+        QVERIFY(af.sex == Sex::Male && rows.value()[1].sex == Sex::Female);
+        QCOMPARE(af.durationMs, 10000.0);
         QVERIFY(af.state.status == ReviewStatus::Unreviewed);
         QCOMPARE(int(db.value()->history(af.id)->size()), 1);
     }
@@ -209,7 +215,8 @@ private Q_SLOTS:
         QVERIFY2(bad.error().contains(junk), qPrintable(bad.error()));
     }
 
-    // A schema-1 database (before training runs were stored) is migrated in place, its data kept.
+    // A schema-1 database (before training runs, age, sex and duration were stored) is migrated in place,
+    // its data kept.
     void migratesAnOlderSchema()
     {
         QTemporaryDir dir;
@@ -224,6 +231,8 @@ private Q_SLOTS:
             raw.setDatabaseName(path);
             QVERIFY(raw.open());
             QVERIFY(QSqlQuery(raw).exec(QStringLiteral("DROP TABLE training_runs")));
+            for (const char *column : {"age_years", "sex", "duration_ms"})
+                QVERIFY(QSqlQuery(raw).exec(QStringLiteral("ALTER TABLE records DROP COLUMN %1").arg(QLatin1String(column))));
             QVERIFY(QSqlQuery(raw).exec(QStringLiteral("PRAGMA user_version = 1")));
             raw.close();
         }
@@ -231,6 +240,7 @@ private Q_SLOTS:
         auto db = store::StudyDatabase::open(path);
         QVERIFY2(db, qPrintable(db.error()));
         QCOMPARE(int(db.value()->worklist(QString())->size()), 2);
+        QCOMPARE(db.value()->worklist(QString())->front().durationMs, 0.0); // not known for old records
         QVERIFY(db.value()->runs()->empty());
         QVERIFY(db.value()->addRun(QJsonObject{{QStringLiteral("name"), QStringLiteral("resnet / focal")}}));
         QCOMPARE(db.value()->runs()->front().value(QStringLiteral("name")).toString(), QStringLiteral("resnet / focal"));
