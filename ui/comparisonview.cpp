@@ -13,7 +13,7 @@
 #include <QPainter>
 #include <QPdfWriter>
 #include <QScrollArea>
-#include <QSplitter>
+#include <QScrollBar>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -26,6 +26,27 @@ constexpr int kCell = 46;
 constexpr int kLabels = 64;
 constexpr int kTitle = 22;
 } // namespace
+
+QStringList legendNames(const QStringList &runs)
+{
+    std::vector<QStringList> parts;
+    for (const QString &run : runs)
+        parts.push_back(run.split(QStringLiteral(" / ")));
+    // Leading parts that every run shares, as long as each keeps one.
+    size_t common = 0;
+    const auto shared = [&parts](size_t k) {
+        for (const QStringList &p : parts)
+            if (p.size() <= qsizetype(k + 1) || p[qsizetype(k)] != parts.front()[qsizetype(k)])
+                return false;
+        return true;
+    };
+    while (!parts.empty() && shared(common))
+        ++common;
+    QStringList names;
+    for (const QStringList &p : parts)
+        names << p.mid(qsizetype(common)).join(QStringLiteral(" / "));
+    return names;
+}
 
 void resetCurves(QChart *chart, const QStringList &runs, int epochs, double yMax)
 {
@@ -43,11 +64,12 @@ void resetCurves(QChart *chart, const QStringList &runs, int epochs, double yMax
     y->setRange(0.0, yMax);
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);
-    for (const QString &run : runs) {
+    const QStringList names = legendNames(runs);
+    for (qsizetype r = 0; r < runs.size(); ++r) {
         auto *loss = new QLineSeries;
         auto *f1 = new QLineSeries;
-        loss->setName(run);
-        f1->setName(run + QObject::tr(" (validation macro-F1)"));
+        loss->setName(names[r]);
+        f1->setName(runs[r] + QObject::tr(" (validation macro-F1)"));
         for (QLineSeries *s : {loss, f1}) {
             chart->addSeries(s);
             s->attachAxis(x);
@@ -63,6 +85,7 @@ void resetCurves(QChart *chart, const QStringList &runs, int epochs, double yMax
             marker->setVisible(false);
     }
     chart->legend()->setAlignment(Qt::AlignRight);
+    chart->legend()->setShowToolTips(true);
 }
 
 void appendCurves(QChart *chart, int run, const ml::EpochReport &epoch)
@@ -94,11 +117,12 @@ void ConfusionMatrixView::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
     p.fillRect(rect(), Qt::white);
+    p.translate(std::max(0, (width() - sizeHint().width()) / 2), 0); // centred in a wider cell
     const int n = int(mEvaluation.classNames.size());
     QFont font = p.font();
     font.setBold(true);
     p.setFont(font);
-    p.drawText(QRect(0, 0, width(), kTitle), Qt::AlignCenter, mTitle);
+    p.drawText(QRect(0, 0, sizeHint().width(), kTitle), Qt::AlignCenter, mTitle);
     font.setBold(false);
     font.setPointSizeF(font.pointSizeF() * 0.85);
     p.setFont(font);
@@ -132,29 +156,26 @@ ComparisonView::ComparisonView(QWidget *parent) : QWidget(parent), mMatrixRow(ne
 {
     auto *matrices = new QWidget;
     matrices->setLayout(mMatrixRow);
-    auto *scroll = new QScrollArea;
-    scroll->setWidget(matrices);
-    scroll->setWidgetResizable(true);
-    scroll->setMinimumHeight(160);
+    mMatrixScroll = new QScrollArea;
+    mMatrixScroll->setWidget(matrices);
+    mMatrixScroll->setWidgetResizable(true);
+    mMatrixScroll->setMinimumHeight(160);
     mTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
     mTable->verticalHeader()->setDefaultSectionSize(22);
-    mCurves->setTitle(tr("Training loss (solid) and validation macro-F1 (dashed) per epoch"));
+    mTable->setMinimumHeight(90);
+    mCurves->setTitle(tr("Loss (solid), val. F1 (dashed)")); // short: the chart may be 300 px wide
     auto *curves = new QChartView(mCurves);
-    curves->setMinimumSize(320, 160);
-    // Splitters, not fixed shares: on a laptop screen the user gives the room to what they read.
-    auto *bottom = new QSplitter(Qt::Horizontal);
-    bottom->addWidget(mTable);
-    bottom->addWidget(curves);
-    bottom->setStretchFactor(0, 3);
-    bottom->setStretchFactor(1, 2);
-    auto *split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(scroll);
-    split->addWidget(bottom);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
+    curves->setMinimumSize(300, 160);
+    curves->setMaximumWidth(460);
+    // The matrices get the room (they are what is compared), the curves beside them at a width where
+    // their legend is whole, the table under both at the height of its rows.
+    auto *top = new QHBoxLayout;
+    top->addWidget(mMatrixScroll, 1);
+    top->addWidget(curves);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(split);
+    layout->addLayout(top, 1);
+    layout->addWidget(mTable);
 }
 
 void ComparisonView::setRuns(std::vector<ml::RunRecord> runs)
@@ -200,6 +221,12 @@ void ComparisonView::setRuns(std::vector<ml::RunRecord> runs)
         }
     }
     mTable->resizeColumnsToContents();
+    // The matrices no wider than they are: the room beyond goes to the curves.
+    mMatrixScroll->setMaximumWidth(mMatrixScroll->widget()->sizeHint().width() + mMatrixScroll->verticalScrollBar()->sizeHint().width()
+                                   + 2 * mMatrixScroll->frameWidth());
+    // The table as tall as its rows and a scroll bar; the rest goes to the matrices and curves.
+    mTable->setMaximumHeight(mTable->horizontalHeader()->sizeHint().height() + mTable->verticalHeader()->length()
+                             + mTable->horizontalScrollBar()->sizeHint().height() + 2 * mTable->frameWidth());
 
     // Curves: the first stage's epochs of each run (the whole model, or stage 1 of subclass).
     int maxEpoch = 1;

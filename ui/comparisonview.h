@@ -7,11 +7,16 @@
 class QChart;
 class QTableWidget;
 class QHBoxLayout;
+class QScrollArea;
 
 namespace ecgscope::ui {
 
+/// The runs' names for a legend: without the leading parts (" / "-separated) that all of them share,
+/// e.g. "resnet / none", "resnet / focal" -> "none", "focal".
+QStringList legendNames(const QStringList &runs);
 /// Training curves on `chart`: cleared, a whole-epoch x axis 1..epochs, y 0..yMax, and for each run a
-/// loss series (solid) and a validation macro-F1 series (dashed, the same colour), in that order.
+/// loss series (solid) and a validation macro-F1 series (dashed, the same colour), in that order; one
+/// legend entry per run (legendNames), beside the plot.
 void resetCurves(QChart *chart, const QStringList &runs, int epochs, double yMax);
 /// Adds one epoch of run `run` to the curves resetCurves made.
 void appendCurves(QChart *chart, int run, const ml::EpochReport &epoch);
@@ -56,6 +61,7 @@ private:
     std::vector<ml::RunRecord> mRuns;
     std::vector<ConfusionMatrixView *> mMatrices;
     QHBoxLayout *mMatrixRow;
+    QScrollArea *mMatrixScroll;
     QTableWidget *mTable;
     QChart *mCurves;
 };

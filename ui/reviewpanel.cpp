@@ -78,6 +78,7 @@ ReviewPanel::ReviewPanel(std::shared_ptr<ml::Classifier> classifier, QWidget *pa
     mFilter->setSortRole(WorklistModel::kSortRole);
     mTable->setModel(mFilter);
     mTable->setSortingEnabled(true);
+    mTable->sortByColumn(WorklistModel::Record, Qt::AscendingOrder); // not the header's default, descending
     mTable->setSelectionBehavior(QAbstractItemView::SelectRows);
     mTable->verticalHeader()->hide();
     mTable->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6); // a line a row: more rows in view

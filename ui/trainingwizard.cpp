@@ -131,6 +131,10 @@ public:
         weight->setToolTip(tr("Sampling weight: how often each synthetic record is drawn per epoch on average (1 = once)."));
         registerField(QStringLiteral("synthetic"), synthetic);
         connect(synthetic, &QCheckBox::toggled, this, &WizardDataPage::reload);
+        perClass->setEnabled(false);
+        weight->setEnabled(false);
+        connect(synthetic, &QCheckBox::toggled, perClass, &QWidget::setEnabled);
+        connect(synthetic, &QCheckBox::toggled, weight, &QWidget::setEnabled);
         registerField(QStringLiteral("syntheticPerClass"), perClass);
         registerField(QStringLiteral("syntheticWeight"), weight, "value", SIGNAL(valueChanged(double)));
         auto *synthRow = new QHBoxLayout;
@@ -502,7 +506,7 @@ TrainingWizard::TrainingWizard(store::StudyDatabase *db, const QString &outputFo
     setOption(QWizard::NoBackButtonOnLastPage, true);
     // Roomy for the results page, but never larger than the screen (a laptop's 1366x768 included).
     const QRect screen = (parent ? parent->screen() : QGuiApplication::primaryScreen())->availableGeometry();
-    resize(std::min(1300, screen.width() * 9 / 10), std::min(900, screen.height() * 9 / 10));
+    resize(std::min(1600, screen.width() * 9 / 10), std::min(1000, screen.height() * 9 / 10));
     connect(&mJob, &QFutureWatcher<void>::finished, this, &TrainingWizard::runsFinished);
 }
 

@@ -59,6 +59,16 @@ private Q_SLOTS:
         mManifest = mDir.filePath(QStringLiteral("corpus/manifest.csv"));
     }
 
+    void legendNamesKeepWhatDiffers()
+    {
+        QCOMPARE(ui::legendNames({QStringLiteral("resnet / none"), QStringLiteral("resnet / focal")}), (QStringList{QStringLiteral("none"), QStringLiteral("focal")}));
+        QCOMPARE(ui::legendNames({QStringLiteral("resnet / focal"), QStringLiteral("inception / focal")}),
+                 (QStringList{QStringLiteral("resnet / focal"), QStringLiteral("inception / focal")}));
+        QCOMPARE(ui::legendNames({QStringLiteral("resnet / focal")}), QStringList{QStringLiteral("focal")});
+        QCOMPARE(ui::legendNames({QStringLiteral("a"), QStringLiteral("b")}), (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
+        QCOMPARE(ui::legendNames({}), QStringList());
+    }
+
     // Two strategies end to end; each matrix shown equals an independent evaluation of the saved model.
     void trainsTwoStrategiesAndComparesThem()
     {
