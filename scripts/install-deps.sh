@@ -9,7 +9,7 @@ PACKAGES=(
   libqcustomplot-dev
   libtorch-dev libgloo-dev libopenblas0-pthread
   libdcmtk-dev dcmtk dicom3tools
-  xvfb xauth
+  xvfb xauth xdotool
   clang libclang-rt-14-dev
   dpkg-dev lintian
 )

@@ -212,6 +212,8 @@ private:
         QTest::qWait(250);
         const QString path = QStringLiteral("%1/%2-%3.png").arg(mShots).arg(++mShot, 2, 10, QLatin1Char('0')).arg(what);
         QVERIFY2(QGuiApplication::primaryScreen()->grabWindow(0).save(path), qPrintable(path));
+        if (QWidget *active = QApplication::activeWindow()) // the window alone, for the documentation
+            QVERIFY(active->grab().save(QString(path).replace(QStringLiteral(".png"), QStringLiteral("-window.png"))));
     }
 
     /// Everything the user needs of the main window is on the screen: the window, the worklist dock,

@@ -24,7 +24,6 @@ class TestTrainingWizard : public QObject {
 private:
     QTemporaryDir mDir;
     QString mManifest;
-    QString mScreenshots;
 
     void fillIn(TrainingWizard &w, int epochs)
     {
@@ -48,11 +47,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         useThrowAwaySettings();
-        // ECGSCOPE_SCREENSHOT_DIR: render the results page there (for the README), from a corpus and
-        // training large enough to show differences between the strategies.
-        mScreenshots = qEnvironmentVariable("ECGSCOPE_SCREENSHOT_DIR");
         dataset::SynthCorpusOptions o;
-        o.recordsPerClass = mScreenshots.isEmpty() ? 8 : 40;
+        o.recordsPerClass = 8;
         o.sampleRateHz = 100;
         auto m = dataset::makeSyntheticCorpus(mDir.filePath(QStringLiteral("corpus")), o);
         QVERIFY2(m, qPrintable(m.error()));
@@ -76,9 +72,7 @@ private Q_SLOTS:
         QVERIFY(db);
         TrainingWizard w(db.value().get(), mDir.filePath(QStringLiteral("runs")));
         w.show();
-        fillIn(w, mScreenshots.isEmpty() ? 2 : 15);
-        if (!mScreenshots.isEmpty())
-            w.setField(QStringLiteral("width"), 16);
+        fillIn(w, 2);
         QSignalSpy finished(&w, &TrainingWizard::runsFinished);
         w.next();
         QCOMPARE(w.currentId(), int(TrainingWizard::RunPage));
@@ -118,8 +112,6 @@ private Q_SLOTS:
         QVERIFY(w.makeActive(1));
         QCOMPARE(active.front().front().toString(), w.finishedRuns()[1].modelDir);
         QCOMPARE(db.value()->activeModel(), w.finishedRuns()[1].modelDir);
-        if (!mScreenshots.isEmpty())
-            w.grab().save(mScreenshots + QStringLiteral("/training-wizard.png"));
     }
 
     // Fine-tuning a past run on the user's records plus synthetic ECGs, from the pages' defaults.
