@@ -137,6 +137,10 @@ QString MainWindow::openDatabase(const QString &path)
     const QString error = mReview->openDatabase(path);
     if (!error.isEmpty())
         return error;
+    for (const QString &warning : mReview->database()->warnings()) {
+        qWarning("%s", qPrintable(warning));
+        statusBar()->showMessage(warning, 30000);
+    }
     if (!mDock->isVisible()) {
         mDock->show();
         if (!mLayoutRestored) // the worklist's share of a first start: 40% of the window, at least what it needs
@@ -300,23 +304,31 @@ void MainWindow::buildReviewMenu()
         mReview->model()->reload();
     });
     review->addSeparator();
-    review->addAction(tr("Export &Labels (CSV)..."), this, [this] {
+    // Exports name their reviewer in the audit trail, and ask whether to de-identify.
+    const auto exportOptions = [this](const QString &what) {
+        store::ExportOptions o;
+        o.deidentify = QMessageBox::question(this, what,
+                                             tr("De-identify? Names, birth dates, the institution, reviewers and comments are removed, patient IDs "
+                                                "replaced by this database's keyed pseudonyms, dates removed.")) == QMessageBox::Yes;
+        o.who = mReview->reviewer();
+        return o;
+    };
+    review->addAction(tr("Export &Labels (CSV)..."), this, [this, exportOptions] {
         if (!mReview->database())
             return;
         const QString path = QFileDialog::getSaveFileName(this, tr("Export labels and reviews"), QStringLiteral("labels.csv"), tr("CSV (*.csv)"));
         if (path.isEmpty())
             return;
-        if (Status s = mReview->database()->exportLabelsCsv(path, mClassifier ? mClassifier->modelId() : QString()); !s)
+        if (Status s = mReview->database()->exportLabelsCsv(path, mClassifier ? mClassifier->modelId() : QString(), exportOptions(tr("Labels"))); !s)
             QMessageBox::warning(this, tr("Export failed"), s.error());
     });
-    review->addAction(tr("Export &Training Set..."), this, [this] {
+    review->addAction(tr("Export &Training Set..."), this, [this, exportOptions] {
         if (!mReview->database())
             return;
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Export a training set into"));
         if (dir.isEmpty())
             return;
-        const bool deidentify = QMessageBox::question(this, tr("Training set"), tr("De-identify (drop names, hash patient IDs)?")) == QMessageBox::Yes;
-        if (Status s = mReview->database()->exportTrainingSet(dir, deidentify); !s)
+        if (Status s = mReview->database()->exportTrainingSet(dir, exportOptions(tr("Training set"))); !s)
             QMessageBox::warning(this, tr("Export failed"), s.error());
         else
             statusBar()->showMessage(tr("Wrote %1/manifest.csv (ecgscope-cli train --manifest takes it)").arg(dir), 10000);
@@ -333,6 +345,9 @@ void MainWindow::buildMenus()
     file->addAction(tr("Export &PDF..."), this, [this] { exportFromDialog(tr("PDF (*.pdf)")); });
     file->addAction(tr("Export P&NG..."), this, [this] { exportFromDialog(tr("PNG image (*.png)")); });
     file->addAction(tr("&Print..."), QKeySequence::Print, this, &MainWindow::print);
+    mDeidentifyPrints = file->addAction(tr("&De-identify Printouts"));
+    mDeidentifyPrints->setCheckable(true);
+    mDeidentifyPrints->setToolTip(tr("PDF, PNG and printed pages without the patient's name, birth date, institution or dates; the ID as a pseudonym"));
     addChoices<QPageSize::PageSizeId>(file->addMenu(tr("Paper Si&ze")), {{tr("A4 landscape"), QPageSize::A4}, {tr("Letter landscape"), QPageSize::Letter}},
                                       mPageSize, [this](QPageSize::PageSizeId s) {
                                           mPageSize = s;
@@ -573,25 +588,42 @@ void MainWindow::dropEvent(QDropEvent *event)
 
 QStringList MainWindow::headerLines() const
 {
-    const PatientInfo &p = mEcg.patient;
+    return headerLinesOf(mEcg);
+}
+
+Printout MainWindow::printout() const
+{
+    if (!mDeidentifyPrints->isChecked())
+        return Printout{mView->content(), headerLines()};
+    // The open study database's pseudonyms; without one, a key of this session's own.
+    Deidentifier deid{mSessionKey, DateHandling::Remove};
+    if (mReview->database())
+        if (auto d = mReview->database()->deidentifier())
+            deid = d.value();
+    return Printout{mView->content(), headerLinesOf(deid.apply(mEcg))};
+}
+
+QStringList MainWindow::headerLinesOf(const Ecg &ecg) const
+{
+    const PatientInfo &p = ecg.patient;
     QStringList patient;
     patient << (p.name.isEmpty() ? tr("(no name)") : p.name);
     if (!p.id.isEmpty())
         patient << tr("ID %1").arg(p.id);
     if (p.ageYears)
-        patient << tr("%1 y").arg(*p.ageYears);
+        patient << (p.ageOver89 ? tr("90+ y") : tr("%1 y").arg(*p.ageYears));
     if (p.sex != Sex::Unknown)
         patient << toString(p.sex);
     QStringList acquisition;
-    acquisition << (mEcg.acquisition.start.isValid() ? mEcg.acquisition.start.toString(Qt::ISODate) : tr("acquisition time unknown"));
-    if (!mEcg.acquisition.device.isEmpty())
-        acquisition << mEcg.acquisition.device;
-    acquisition << tr("%1 leads, %2 Hz, %3 s").arg(mEcg.leads.size()).arg(mEcg.sampleRateHz).arg(mEcg.durationMs() / 1000.0);
-    acquisition << QStringLiteral("%1 (%2)").arg(QFileInfo(mEcg.sourcePath).fileName(), mEcg.sourceFormat);
+    acquisition << (ecg.acquisition.start.isValid() ? ecg.acquisition.start.toString(Qt::ISODate) : tr("acquisition time unknown"));
+    if (!ecg.acquisition.device.isEmpty())
+        acquisition << ecg.acquisition.device;
+    acquisition << tr("%1 leads, %2 Hz, %3 s").arg(ecg.leads.size()).arg(ecg.sampleRateHz).arg(ecg.durationMs() / 1000.0);
+    acquisition << (ecg.sourcePath.isEmpty() ? ecg.sourceFormat : QStringLiteral("%1 (%2)").arg(QFileInfo(ecg.sourcePath).fileName(), ecg.sourceFormat));
     QStringList lines{patient.join(QStringLiteral("  ·  ")), acquisition.join(QStringLiteral("  ·  ")),
                       tr("EcgScope measurements: %1").arg(mIntervals.summary())};
-    if (!mEcg.statements.isEmpty())
-        lines << tr("Device interpretation: %1").arg(mEcg.statements.join(QStringLiteral("; ")));
+    if (!ecg.statements.isEmpty())
+        lines << tr("Device interpretation: %1").arg(ecg.statements.join(QStringLiteral("; ")));
     return lines;
 }
 
@@ -616,7 +648,7 @@ void MainWindow::showEcg()
 
 QString MainWindow::exportSheet(const QString &path) const
 {
-    const Printout printout{mView->content(), headerLines()};
+    const Printout printout = this->printout();
     if (path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive))
         return exportPdf(printout, path, mPageSize);
     if (path.endsWith(QStringLiteral(".png"), Qt::CaseInsensitive))
@@ -647,7 +679,7 @@ void MainWindow::print()
     QPrintDialog dialog(&printer, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    Printout{mView->content(), headerLines()}.paint(printer);
+    printout().paint(printer);
 }
 
 } // namespace ecgscope::ui

@@ -2,7 +2,9 @@
 
 #include "core/dsp/intervals.h"
 #include "core/ml/classifier.h"
+#include "core/record/deidentify.h"
 #include "core/record/ecg.h"
+#include "ui/printout.h"
 
 #include <QFutureWatcher>
 #include <QMainWindow>
@@ -75,6 +77,9 @@ private:
         std::vector<float> saliency; ///< of the top class
     };
     void restoreLayout();
+    QStringList headerLinesOf(const Ecg &ecg) const;
+    /// The sheet and header for print and export (de-identified when File > De-identify Printouts is on).
+    Printout printout() const;
     void buildMenus();
     void buildReviewMenu();
     void buildTrainingMenu();
@@ -105,6 +110,8 @@ private:
     QFutureWatcher<Result<Classified>> mWatcher;
     ReviewPanel *mReview;
     QDockWidget *mDock;
+    QAction *mDeidentifyPrints = nullptr;
+    QByteArray mSessionKey = Deidentifier::newKey(); ///< pseudonyms of printouts made without a study database
     bool mLayoutRestored = false; ///< the last session's geometry and dock state fitted this screen
 };
 

@@ -1,5 +1,7 @@
 #include "ui/printout.h"
 
+#include "core/privatefile.h"
+
 #include <QFileInfo>
 #include <QImage>
 #include <QPagedPaintDevice>
@@ -103,10 +105,12 @@ QImage Printout::renderPage(QPageSize::PageSizeId size, int dpi, int page) const
 
 QString exportPdf(const Printout &printout, const QString &path, QPageSize::PageSizeId size)
 {
+    if (Status s = createPrivateFile(path); !s) // the header names the patient
+        return s.error();
     QPdfWriter writer(path);
     writer.setResolution(600);
     writer.setPageSize(QPageSize(size));
-    writer.setTitle(QFileInfo(printout.content.ecg->sourcePath).fileName());
+    writer.setTitle(QFileInfo(path).completeBaseName()); // the user's own name for it, never the source's
     writer.setCreator(QStringLiteral("EcgScope"));
     printout.paint(writer);
     if (!QFileInfo(path).isFile() || QFileInfo(path).size() == 0)
@@ -120,6 +124,8 @@ QString exportPng(const Printout &printout, const QString &path, QPageSize::Page
     const QFileInfo info(path);
     for (int page = 0; page < pages; ++page) {
         const QString name = page == 0 ? path : QStringLiteral("%1/%2-%3.png").arg(info.path(), info.completeBaseName()).arg(page + 1);
+        if (Status s = createPrivateFile(name); !s)
+            return s.error();
         if (!printout.renderPage(size, dpi, page).save(name, "PNG"))
             return QStringLiteral("%1: cannot write the PNG image").arg(name);
     }

@@ -525,7 +525,9 @@ bool TrainingWizard::loadData()
         // Exported once per wizard: the data page reloads whenever it is shown or switched.
         if (mDatabaseExport.isEmpty()) {
             const QString folder = QDir(mOutput).filePath(QStringLiteral("trainingset-%1").arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMddTHHmmss"))));
-            if (Status s = mDb->exportTrainingSet(folder, true); !s) {
+            store::ExportOptions options;
+            options.deidentify = true;
+            if (Status s = mDb->exportTrainingSet(folder, options); !s) {
                 mFailures << s.error();
                 return false;
             }

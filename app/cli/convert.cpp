@@ -1,6 +1,7 @@
 #include "app/cli/command.h"
 #include "core/dsp/resample.h"
 #include "core/io/reader.h"
+#include "core/store/studydb.h"
 
 #include <QCommandLineParser>
 #include <QTextStream>
@@ -15,8 +16,19 @@ int runConvert(const QStringList &args)
     parser.addHelpOption();
     const QCommandLineOption rate(QStringLiteral("rate"), QStringLiteral("Resample to this rate in Hz (anti-aliased)."), QStringLiteral("HZ"));
     parser.addOption(rate);
-    const QCommandLineOption deidentify(QStringLiteral("deidentify"), QStringLiteral("DICOM: remove patient name, id, birth date and institution."));
+    const QCommandLineOption deidentify(QStringLiteral("deidentify"),
+                                        QStringLiteral("Remove patient data in any output format: names, birth date (age kept, over 89 as 90+), institution, "
+                                                       "authors, naming statements; the ID becomes a keyed pseudonym; dates removed."));
     parser.addOption(deidentify);
+    const QCommandLineOption shiftDates(QStringLiteral("shift-dates"), QStringLiteral("With --deidentify: shift dates per patient instead of removing them."));
+    parser.addOption(shiftDates);
+    const QCommandLineOption database(QStringLiteral("database"), QStringLiteral("With --deidentify: the pseudonyms of this study database's key."),
+                                      QStringLiteral("DB"));
+    parser.addOption(database);
+    const QCommandLineOption keyFile(QStringLiteral("key-file"),
+                                     QStringLiteral("With --deidentify: the key in this file (64 hex digits; made, owner-only, when it does not exist)."),
+                                     QStringLiteral("FILE"));
+    parser.addOption(keyFile);
     parser.addPositionalArgument(QStringLiteral("in"), QStringLiteral("Input ECG file."));
     parser.addPositionalArgument(QStringLiteral("out"), QStringLiteral("Output file."));
     parser.process(args);
@@ -34,12 +46,38 @@ int runConvert(const QStringList &args)
         record = dsp::resample(record, hz);
     }
     const QString out = parser.positionalArguments()[1];
+    io::WriteOptions options;
+    if (parser.isSet(deidentify)) {
+        const DateHandling dates = parser.isSet(shiftDates) ? DateHandling::Shift : DateHandling::Remove;
+        if (parser.isSet(database)) {
+            auto db = store::StudyDatabase::open(parser.value(database));
+            if (!db)
+                return fail(db.error());
+            auto d = db.value()->deidentifier(dates);
+            if (!d)
+                return fail(d.error());
+            options.deidentify = d.value();
+        } else if (parser.isSet(keyFile)) {
+            auto key = readOrCreateKeyFile(parser.value(keyFile));
+            if (!key)
+                return fail(key.error());
+            if (key->second)
+                QTextStream(stdout) << "made a new key in " << parser.value(keyFile) << " (keep it private: it maps patients to their pseudonyms)\n";
+            options.deidentify = Deidentifier{key->first, dates};
+        } else {
+            // A key used once: the pseudonym matches no other export (say so; --key-file keeps one).
+            QTextStream(stdout) << "de-identifying with a fresh key: the pseudonym will match no other export (--key-file or --database keep one)\n";
+            options.deidentify = Deidentifier{Deidentifier::newKey(), dates};
+        }
+    } else if (parser.isSet(database) || parser.isSet(keyFile) || parser.isSet(shiftDates)) {
+        return fail(QStringLiteral("convert: --database, --key-file and --shift-dates go with --deidentify"));
+    }
     // DICOM's ECG IODs take 200-1000 Hz: other records are resampled to 500 Hz (and the CLI says so).
     if (out.endsWith(QLatin1String(".dcm"), Qt::CaseInsensitive) && (record.sampleRateHz < 200.0 || record.sampleRateHz > 1000.0)) {
         QTextStream(stdout) << "resampling from " << record.sampleRateHz << " Hz to 500 Hz: DICOM ECG waveforms take 200-1000 Hz\n";
         record = dsp::resample(record, 500.0);
     }
-    if (auto written = io::writeEcg(record, out, {parser.isSet(deidentify)}); !written)
+    if (auto written = io::writeEcg(record, out, options); !written)
         return fail(written.error());
     QTextStream(stdout) << "wrote " << out << ": " << record.leads.size() << " leads, " << record.sampleRateHz << " Hz, "
                         << record.durationMs() << " ms\n";

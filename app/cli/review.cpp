@@ -39,15 +39,19 @@ int runReview(const QStringList &args)
         "  confirm|reject DB ID         review a record (--user, --comment)\n"
         "  relabel DB CLASS ID...       set the label of records (1-7 or a class name) in one transaction (--user, --reason)\n"
         "  history DB [ID]              the audit trail\n"
-        "  export-labels DB CSV         labels and reviews as CSV\n"
-        "  export-training DB FOLDER    labelled records + manifest.csv for `train` (--deidentify)"));
+        "  export-labels DB CSV         labels and reviews as CSV (--deidentify)\n"
+        "  export-training DB FOLDER    labelled records + manifest.csv for `train` (--deidentify)\n"
+        "Exports are owner-only files and audited (--user, else the system's user name)."));
     p.addHelpOption();
     p.addOption({QStringLiteral("model"), QStringLiteral("Model folder (default: the bundled model)."), QStringLiteral("DIR")});
     p.addOption({QStringLiteral("user"), QStringLiteral("Who makes the change (recorded in the audit trail)."), QStringLiteral("NAME")});
     p.addOption({QStringLiteral("comment"), QStringLiteral("Review comment."), QStringLiteral("TEXT")});
     p.addOption({QStringLiteral("reason"), QStringLiteral("Why (recorded in the audit trail)."), QStringLiteral("TEXT"), QStringLiteral("relabel")});
     p.addOption({QStringLiteral("flagged"), QStringLiteral("list: flagged, unreviewed records only.")});
-    p.addOption({QStringLiteral("deidentify"), QStringLiteral("export-training: drop names, hash patient IDs.")});
+    p.addOption({QStringLiteral("deidentify"),
+                 QStringLiteral("Exports: remove patient data (names, birth dates, institution, authors, typed comments; IDs become pseudonyms keyed by "
+                                "the database's secret key; dates removed).")});
+    p.addOption({QStringLiteral("shift-dates"), QStringLiteral("With --deidentify: shift dates per patient instead of removing them.")});
     p.addPositionalArgument(QStringLiteral("action"), QStringLiteral("See above."));
     p.process(args);
     const QStringList pos = p.positionalArguments();
@@ -58,6 +62,8 @@ int runReview(const QStringList &args)
     if (!opened)
         return fail(opened.error());
     store::StudyDatabase &db = *opened.value();
+    for (const QString &warning : db.warnings())
+        QTextStream(stderr) << "ecgscope-cli: warning: " << warning << '\n';
     QTextStream out(stdout);
     const QString user = p.value(QStringLiteral("user"));
     const bool needsUser = action == QLatin1String("confirm") || action == QLatin1String("reject") || action == QLatin1String("relabel");
@@ -159,9 +165,13 @@ int runReview(const QStringList &args)
         if (pos.size() != 3)
             return fail(QStringLiteral("review %1: expected DB and an output path").arg(action));
         auto classifier = loadModel();
+        store::ExportOptions options;
+        options.deidentify = p.isSet(QStringLiteral("deidentify"));
+        options.dates = p.isSet(QStringLiteral("shift-dates")) ? DateHandling::Shift : DateHandling::Remove;
+        options.who = user;
         const Status s = action == QLatin1String("export-labels")
-                             ? db.exportLabelsCsv(pos[2], classifier ? classifier.value()->modelId() : QString())
-                             : db.exportTrainingSet(pos[2], p.isSet(QStringLiteral("deidentify")));
+                             ? db.exportLabelsCsv(pos[2], classifier ? classifier.value()->modelId() : QString(), options)
+                             : db.exportTrainingSet(pos[2], options);
         if (!s)
             return fail(s.error());
         out << "wrote " << pos[2] << '\n';

@@ -88,7 +88,9 @@ Status writeManifest(const Manifest &m, const QString &path)
     s.flush();
     QSaveFile f(path);
     const QByteArray bytes = text.toUtf8();
-    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
+    // Owner-only: patient IDs (the temporary file is what becomes the manifest).
+    if (!f.open(QIODevice::WriteOnly) || !f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) || f.write(bytes) != bytes.size()
+        || !f.commit())
         return Status::failure(QStringLiteral("%1: cannot write manifest: %2").arg(path, f.errorString()));
     return success();
 }

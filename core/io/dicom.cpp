@@ -1,10 +1,10 @@
 #include "core/io/dicom.h"
 
 #include "core/io/leadcodes.h"
+#include "core/privatefile.h"
 
 #include <dcmtk/dcmdata/dctk.h>
 
-#include <QCryptographicHash>
 #include <QFileInfo>
 
 #include <algorithm>
@@ -196,6 +196,8 @@ Result<Ecg> readDicom(const QString &path)
                                 ? QDateTime(QDate::fromString(text(ds, DCM_ContentDate), QStringLiteral("yyyyMMdd")),
                                             QTime::fromString(text(ds, DCM_ContentTime).left(6), QStringLiteral("HHmmss")))
                                 : QDateTime::fromString(acquired.left(14), QStringLiteral("yyyyMMddHHmmss"));
+    if (text(ds, DCM_LongitudinalTemporalInformationModified) == QLatin1String("REMOVED"))
+        ecg.acquisition.start = QDateTime(); // the dates are de-identification's dummies
     ecg.acquisition.device = QStringList{text(ds, DCM_Manufacturer), text(ds, DCM_ManufacturerModelName)}.join(QLatin1Char(' ')).trimmed();
     ecg.acquisition.site = text(ds, DCM_InstitutionName);
     readAnnotations(ds, ecg);
@@ -227,32 +229,30 @@ Status writeDicom(const Ecg &ecg, const QString &path, const DicomWriteOptions &
     put(DCM_SOPInstanceUID, QLatin1String(dcmGenerateUniqueIdentifier(uid, SITE_INSTANCE_UID_ROOT)));
     put(DCM_StudyInstanceUID, QLatin1String(dcmGenerateUniqueIdentifier(uid, SITE_STUDY_UID_ROOT)));
     put(DCM_SeriesInstanceUID, QLatin1String(dcmGenerateUniqueIdentifier(uid, SITE_SERIES_UID_ROOT)));
-    const QDateTime start = ecg.acquisition.start.isValid() ? ecg.acquisition.start : QDateTime::currentDateTime();
-    put(DCM_StudyDate, start.toString(QStringLiteral("yyyyMMdd")));
-    put(DCM_StudyTime, start.toString(QStringLiteral("HHmmss")));
+    // Content date and acquisition date-time are required: a record without a date (or whose dates
+    // de-identification removed) gets the dummy 1900-01-01 00:00, never today's date.
+    const bool dated = ecg.acquisition.start.isValid();
+    const QDateTime start = dated ? ecg.acquisition.start : QDateTime(QDate(1900, 1, 1), QTime(0, 0));
+    put(DCM_StudyDate, dated ? start.toString(QStringLiteral("yyyyMMdd")) : QString());
+    put(DCM_StudyTime, dated ? start.toString(QStringLiteral("HHmmss")) : QString());
     put(DCM_ContentDate, start.toString(QStringLiteral("yyyyMMdd")));
     put(DCM_ContentTime, start.toString(QStringLiteral("HHmmss")));
     put(DCM_AcquisitionDateTime, start.toString(QStringLiteral("yyyyMMddHHmmss")));
     put(DCM_Modality, QStringLiteral("ECG"));
     put(DCM_Manufacturer, ecg.acquisition.device);
-    put(DCM_InstitutionName, options.deidentify ? QString() : ecg.acquisition.site);
+    put(DCM_InstitutionName, ecg.acquisition.site);
     put(DCM_ReferringPhysicianName, {});
     put(DCM_StudyID, QStringLiteral("1"));
     put(DCM_AccessionNumber, {});
     put(DCM_SeriesNumber, QStringLiteral("1"));
     put(DCM_InstanceNumber, QStringLiteral("1"));
-    if (options.deidentify) {
-        // A stable pseudonym, so records of one patient stay together without revealing the id.
-        const QByteArray digest = QCryptographicHash::hash(ecg.patient.id.toUtf8(), QCryptographicHash::Sha256).toHex().left(12);
-        put(DCM_PatientName, QStringLiteral("ANONYMOUS"));
-        put(DCM_PatientID, QStringLiteral("ANON-") + QString::fromLatin1(digest));
-        put(DCM_PatientBirthDate, {});
+    put(DCM_PatientName, QString(ecg.patient.name).replace(QLatin1Char(' '), QLatin1Char('^')));
+    put(DCM_PatientID, ecg.patient.id);
+    put(DCM_PatientBirthDate, ecg.patient.birthDate.isValid() ? ecg.patient.birthDate.toString(QStringLiteral("yyyyMMdd")) : QString());
+    if (const Deidentifier *d = options.deidentified) {
         put(DCM_PatientIdentityRemoved, QStringLiteral("YES"));
-        put(DCM_DeidentificationMethod, QStringLiteral("EcgScope: name, id, birth date, institution removed; new UIDs"));
-    } else {
-        put(DCM_PatientName, QString(ecg.patient.name).replace(QLatin1Char(' '), QLatin1Char('^')));
-        put(DCM_PatientID, ecg.patient.id);
-        put(DCM_PatientBirthDate, ecg.patient.birthDate.isValid() ? ecg.patient.birthDate.toString(QStringLiteral("yyyyMMdd")) : QString());
+        put(DCM_DeidentificationMethod, d->method());
+        put(DCM_LongitudinalTemporalInformationModified, d->dates == DateHandling::Remove ? QStringLiteral("REMOVED") : QStringLiteral("MODIFIED"));
     }
     put(DCM_PatientSex, ecg.patient.sex == Sex::Male ? QStringLiteral("M") : ecg.patient.sex == Sex::Female ? QStringLiteral("F") : QStringLiteral("O"));
     if (ecg.patient.ageYears)
@@ -313,6 +313,8 @@ Status writeDicom(const Ecg &ecg, const QString &path, const DicomWriteOptions &
 
     // Written beside the target and renamed, so a failed write never leaves half a file under the name.
     const QString part = path + QStringLiteral(".part");
+    if (Status s = createPrivateFile(part); !s) // DCMTK then writes into it, keeping the owner-only mode
+        return s;
     const OFCondition saved = file.saveFile(OFFilename(QFile::encodeName(part).constData()), EXS_LittleEndianExplicit);
     if (saved.bad()) {
         QFile::remove(part);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/record/deidentify.h"
 #include "core/record/ecg.h"
 #include "core/result.h"
 
@@ -15,9 +16,10 @@ namespace ecgscope::io {
 Result<Ecg> readDicom(const QString &path);
 
 struct DicomWriteOptions {
-    /// Remove patient name, id, birth date and other identifying attributes (replaced by a pseudonym
-    /// derived from the id) and mark the file PatientIdentityRemoved.
-    bool deidentify = false;
+    /// The record was de-identified by this (Deidentifier::apply): the file says so (Patient Identity
+    /// Removed, De-identification Method, Longitudinal Temporal Information Modified) and gets dummy
+    /// dates when the dates were removed.
+    const Deidentifier *deidentified = nullptr;
 };
 
 /// Writes a record as 12-Lead ECG Waveform Storage when it fits that IOD (at most 13 leads, 16384 samples,

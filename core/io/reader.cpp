@@ -4,6 +4,7 @@
 #include "core/io/ecgxml.h"
 #include "core/io/scp.h"
 #include "core/io/wfdb.h"
+#include "core/privatefile.h"
 
 #include <QDir>
 #include <QFile>
@@ -90,12 +91,18 @@ Status writeEcg(const Ecg &ecg, const QString &path, const WriteOptions &options
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
     // The folder is made as `mkdir -p` would: `synth -o out/rec` should not need a separate step.
-    if (!QDir().mkpath(QFileInfo(path).absolutePath()))
-        return Status::failure(QStringLiteral("%1: cannot create the folder %2").arg(path, QFileInfo(path).absolutePath()));
-    if (suffix.isEmpty() || suffix == QLatin1String("hea") || suffix == QLatin1String("dat"))
-        return writeWfdb(ecg, path);
-    if (suffix == QLatin1String("dcm"))
-        return writeDicom(ecg, path, {options.deidentify});
+    if (Status s = makePrivateFolder(QFileInfo(path).absolutePath()); !s)
+        return s;
+    const bool wfdb = suffix.isEmpty() || suffix == QLatin1String("hea") || suffix == QLatin1String("dat");
+    if (!wfdb && suffix != QLatin1String("dcm"))
+        return Status::failure(QStringLiteral("%1: cannot write '.%2' files (supported: WFDB .hea, DICOM .dcm)").arg(path, suffix));
+    std::optional<Ecg> clean;
+    if (options.deidentify)
+        clean = options.deidentify->apply(ecg);
+    const Ecg &out = clean ? *clean : ecg;
+    if (wfdb)
+        return writeWfdb(out, path);
+    return writeDicom(out, path, {options.deidentify ? &*options.deidentify : nullptr});
     return Status::failure(QStringLiteral("%1: cannot write '.%2' files (supported: WFDB .hea, DICOM .dcm)").arg(path, suffix));
 }
 

@@ -1,7 +1,10 @@
 #pragma once
 
+#include "core/record/deidentify.h"
 #include "core/record/ecg.h"
 #include "core/result.h"
+
+#include <optional>
 
 namespace ecgscope::io {
 
@@ -16,11 +19,13 @@ Format detectFormat(const QString &path);
 Result<Ecg> readEcg(const QString &path);
 
 struct WriteOptions {
-    bool deidentify = false; ///< DICOM: remove identifying attributes
+    /// De-identify on the way out (every format alike: Deidentifier::apply).
+    std::optional<Deidentifier> deidentify;
 };
 
 /// Writes a record in the format the output path asks for: `.hea`, `.dat` or no suffix = WFDB,
-/// `.dcm` = DICOM ECG waveform. Missing folders on the way are created.
+/// `.dcm` = DICOM ECG waveform. Missing folders on the way are created owner-only, and the files are
+/// owner-only (0600) whatever the umask: a record is protected health information.
 Status writeEcg(const Ecg &ecg, const QString &path, const WriteOptions &options = {});
 
 /// File-dialog filter for every readable format.

@@ -352,7 +352,11 @@ void applyHeaderMetadata(const Header &h, Ecg &ecg)
 {
     const auto &c = h.comments;
     bool ok = false;
-    const int age = c.value(QStringLiteral("Age")).toInt(&ok);
+    QString ageText = c.value(QStringLiteral("Age")).trimmed();
+    ecg.patient.ageOver89 = ageText.endsWith(QLatin1Char('+')); // "90+": de-identified
+    if (ecg.patient.ageOver89)
+        ageText.chop(1);
+    const int age = ageText.toInt(&ok);
     if (ok && age >= 0 && age < 150)
         ecg.patient.ageYears = age;
     ecg.patient.sex = sexFromString(c.value(QStringLiteral("Sex")));
@@ -566,7 +570,7 @@ Status writeWfdb(const Ecg &ecg, const QString &basePath)
            << ecg.leads[j].name << '\n';
     }
     if (ecg.patient.ageYears)
-        hs << "#Age: " << *ecg.patient.ageYears << '\n';
+        hs << "#Age: " << *ecg.patient.ageYears << (ecg.patient.ageOver89 ? "+" : "") << '\n';
     if (ecg.patient.sex != Sex::Unknown)
         hs << "#Sex: " << toString(ecg.patient.sex) << '\n';
     QStringList snomed;
@@ -593,7 +597,9 @@ Status writeWfdb(const Ecg &ecg, const QString &basePath)
     // QSaveFile: a failed write never leaves a half-written record behind.
     const auto writeFile = [](const QString &path, const QByteArray &bytes) -> Status {
         QSaveFile f(path);
-        if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
+        // Owner-only before a byte is written (the temporary file is what becomes the record).
+        if (!f.open(QIODevice::WriteOnly) || !f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) || f.write(bytes) != bytes.size()
+            || !f.commit())
             return Status::failure(fail(path, QStringLiteral("cannot write: %1").arg(f.errorString())));
         return success();
     };

@@ -4,6 +4,7 @@
 #include "core/ml/runtime.h"
 #include "core/ml/tensors.h"
 #include "core/ml/training.h"
+#include "core/privatefile.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -411,8 +412,8 @@ Result<TrainResult> train(const dataset::Manifest &manifest, const TrainConfig &
 {
     if (cfg.epochs < 1 || cfg.batchSize < 2 || !(cfg.learningRate > 0))
         return Result<TrainResult>::failure(QStringLiteral("train: epochs >= 1, batch size >= 2 and a positive learning rate are required"));
-    if (!QDir().mkpath(outDir))
-        return Result<TrainResult>::failure(QStringLiteral("%1: cannot create folder").arg(outDir));
+    if (Status s = makePrivateFolder(outDir); !s) // its card names the data it learnt from
+        return Result<TrainResult>::failure(s.error());
     setThreadCount(cfg.threads);
     QElapsedTimer clock;
     clock.start();

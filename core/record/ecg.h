@@ -41,6 +41,7 @@ struct PatientInfo {
     QString name;
     Sex sex = Sex::Unknown;
     std::optional<int> ageYears;
+    bool ageOver89 = false; ///< de-identified: the age is "90 or older" (ageYears holds 90)
     QDate birthDate;
 };
 

@@ -4,6 +4,7 @@
 #include "core/dataset/csv.h"
 #include "core/dataset/manifest.h"
 #include "core/io/reader.h"
+#include "core/privatefile.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -166,6 +167,14 @@ StudyDatabase::~StudyDatabase()
 Result<std::unique_ptr<StudyDatabase>> StudyDatabase::open(const QString &path)
 {
     std::unique_ptr<StudyDatabase> db(new StudyDatabase(QStringLiteral("ecgscope-") + QUuid::createUuid().toString(QUuid::WithoutBraces), path));
+    // Patient names, IDs and birth dates: a new file is its owner's alone (SQLite gives its WAL and
+    // shared-memory files the database file's mode); an existing one readable by others is reported.
+    if (!QFileInfo::exists(path)) {
+        if (Status s = createPrivateFile(path); !s)
+            return Result<std::unique_ptr<StudyDatabase>>::failure(s.error());
+    } else if (readableByOthers(path)) {
+        db->mWarnings << QStringLiteral("%1: others can read this study database (patient data); make it private with: chmod 600 %1").arg(path);
+    }
     if (!db->mDb.open())
         return Result<std::unique_ptr<StudyDatabase>>::failure(QStringLiteral("%1: cannot open the study database: %2").arg(path, db->mDb.lastError().text()));
     QSqlQuery q(db->mDb);
@@ -186,6 +195,10 @@ Result<std::unique_ptr<StudyDatabase>> StudyDatabase::open(const QString &path)
                 QStringLiteral("%1: not a usable SQLite database: %2").arg(path, q.lastError().text()));
     if (Status s = db->migrate(); !s)
         return Result<std::unique_ptr<StudyDatabase>>::failure(s.error());
+    for (const char *suffix : {"-wal", "-shm"})
+        if (const QString f = path + QLatin1String(suffix); QFileInfo::exists(f) && !readableByOthers(path))
+            if (Status s = makePrivate(f); !s)
+                return Result<std::unique_ptr<StudyDatabase>>::failure(s.error());
     // Read once: the worklist asks for them for every cell it paints.
     for (int c = 0; c < dataset::kTargetClassCount; ++c) {
         const QString value = db->setting(QStringLiteral("threshold/%1").arg(c));
@@ -542,18 +555,47 @@ bool StudyDatabase::isFlagged(const WorklistRow &row) const
     return row.modelClass >= 0 && row.modelClass < dataset::kTargetClassCount && row.modelProbability >= threshold(row.modelClass);
 }
 
-Status StudyDatabase::exportLabelsCsv(const QString &path, const QString &modelId) const
+Result<Deidentifier> StudyDatabase::deidentifier(DateHandling dates)
+{
+    const QString stored = setting(QStringLiteral("deidentification/key"));
+    QByteArray key = QByteArray::fromHex(stored.toLatin1());
+    if (key.size() != 32) {
+        key = Deidentifier::newKey();
+        if (Status s = setSetting(QStringLiteral("deidentification/key"), QString::fromLatin1(key.toHex())); !s)
+            return Result<Deidentifier>::failure(s.error());
+    }
+    return Deidentifier{key, dates};
+}
+
+Status StudyDatabase::auditExport(const QString &what, const QString &where, int records, const ExportOptions &options)
+{
+    const QString who = !options.who.isEmpty() ? options.who : qEnvironmentVariable("USER", QStringLiteral("unknown"));
+    const QString how = !options.deidentify ? QStringLiteral("identified (contains patient data)")
+                        : options.dates == DateHandling::Remove ? QStringLiteral("de-identified, dates removed")
+                                                                : QStringLiteral("de-identified, dates shifted");
+    return writeAudit(0, who, QStringLiteral("export"), QString(), QStringLiteral("%1: %2 (%3 records, %4)").arg(what, where).arg(records).arg(how),
+                      QStringLiteral("export"));
+}
+
+Status StudyDatabase::exportLabelsCsv(const QString &path, const QString &modelId, const ExportOptions &options)
 {
     const auto rows = worklist(modelId);
     if (!rows)
         return Status::failure(rows.error());
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text))
-        return Status::failure(QStringLiteral("%1: cannot write: %2").arg(path, f.errorString()));
+    std::optional<Deidentifier> deid;
+    if (options.deidentify) {
+        auto d = deidentifier(options.dates);
+        if (!d)
+            return Status::failure(d.error());
+        deid = d.value();
+    }
     QString out = QStringLiteral("record,path,patient_id,label,label_origin,label_author,review,reviewer,comment,model,model_class,model_probability\n");
     for (const WorklistRow &r : rows.value()) {
-        const QStringList fields{QString::number(r.id), r.path, r.patientId, r.state.label ? dataset::className(*r.state.label) : QString(),
-                                 r.state.labelOrigin, r.state.labelAuthor, toString(r.state.status), r.state.reviewer, r.state.comment,
+        // De-identified: what users typed and who they are go, and the path (file names carry names).
+        const QString patient = deid ? deid->pseudonym(r.patientId.isEmpty() ? r.patientName : r.patientId) : r.patientId;
+        const QStringList fields{QString::number(r.id), deid ? QString() : r.path, patient, r.state.label ? dataset::className(*r.state.label) : QString(),
+                                 r.state.labelOrigin, deid ? QString() : r.state.labelAuthor, toString(r.state.status),
+                                 deid ? QString() : r.state.reviewer, deid ? QString() : r.state.comment,
                                  r.modelId, r.modelClass >= 0 ? dataset::className(r.modelClass) : QString(),
                                  r.modelClass >= 0 ? QString::number(r.modelProbability, 'f', 4) : QString()};
         QStringList quoted;
@@ -561,18 +603,28 @@ Status StudyDatabase::exportLabelsCsv(const QString &path, const QString &modelI
             quoted << dataset::csvField(field);
         out += quoted.join(QLatin1Char(',')) + QLatin1Char('\n');
     }
-    if (f.write(out.toUtf8()) < 0 || !f.flush())
+    if (Status s = createPrivateFile(path); !s)
+        return s;
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text) || f.write(out.toUtf8()) < 0 || !f.flush())
         return Status::failure(QStringLiteral("%1: cannot write: %2").arg(path, f.errorString()));
-    return success();
+    return auditExport(QStringLiteral("labels CSV"), QFileInfo(path).absoluteFilePath(), int(rows->size()), options);
 }
 
-Status StudyDatabase::exportTrainingSet(const QString &folder, bool deidentify, Progress *progress) const
+Status StudyDatabase::exportTrainingSet(const QString &folder, const ExportOptions &options, Progress *progress)
 {
     const auto rows = worklist(QString());
     if (!rows)
         return Status::failure(rows.error());
-    if (!QDir().mkpath(folder + QStringLiteral("/records")))
-        return Status::failure(QStringLiteral("%1: cannot create the folder").arg(folder));
+    if (Status s = makePrivateFolder(folder + QStringLiteral("/records")); !s)
+        return s;
+    io::WriteOptions write;
+    if (options.deidentify) {
+        auto d = deidentifier(options.dates);
+        if (!d)
+            return Status::failure(d.error());
+        write.deidentify = d.value();
+    }
     dataset::Manifest manifest;
     manifest.source = QStringLiteral("ecgscope-db");
     manifest.classCount = dataset::kTargetClassCount;
@@ -589,18 +641,15 @@ Status StudyDatabase::exportTrainingSet(const QString &folder, bool deidentify, 
         if (!ecg)
             return Status::failure(ecg.error());
         Ecg record = std::move(ecg).value();
-        QString patient = r.patientId.isEmpty() ? QStringLiteral("record-%1").arg(r.id) : r.patientId;
-        if (deidentify) {
-            patient = QString::fromLatin1(QCryptographicHash::hash(patient.toUtf8(), QCryptographicHash::Sha256).toHex().left(16));
-            record.patient = PatientInfo{};
-            record.patient.id = patient;
-        }
+        // A record without a patient ID is a patient of its own (splits never share it).
+        if (record.patient.id.isEmpty())
+            record.patient.id = r.patientId.isEmpty() ? QStringLiteral("record-%1").arg(r.id) : r.patientId;
         const QString file = QStringLiteral("%1/records/%2.hea").arg(folder).arg(r.id);
-        if (Status s = io::writeEcg(record, file); !s)
+        if (Status s = io::writeEcg(record, file, write); !s)
             return s;
         dataset::Entry e;
         e.path = QFileInfo(file).absoluteFilePath();
-        e.patientId = patient;
+        e.patientId = write.deidentify ? write.deidentify->pseudonym(record.patient.id) : record.patient.id;
         e.label = *r.state.label;
         e.codes << QStringLiteral("EcgScope:%1").arg(dataset::className(e.label));
         if (e.label == dataset::Other)
@@ -611,7 +660,9 @@ Status StudyDatabase::exportTrainingSet(const QString &folder, bool deidentify, 
         return Status::failure(QStringLiteral("%1: no labelled records to export").arg(mPath));
     if (Status s = dataset::assignSplits(manifest, dataset::SplitOptions{}); !s)
         return s;
-    return dataset::writeManifest(manifest, folder + QStringLiteral("/manifest.csv"));
+    if (Status s = dataset::writeManifest(manifest, folder + QStringLiteral("/manifest.csv")); !s)
+        return s;
+    return auditExport(QStringLiteral("training set"), QFileInfo(folder).absoluteFilePath(), int(manifest.entries.size()), options);
 }
 
 } // namespace ecgscope::store

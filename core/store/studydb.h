@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/progress.h"
+#include "core/record/deidentify.h"
 #include "core/record/ecg.h"
 #include "core/result.h"
 
@@ -61,6 +62,13 @@ struct ImportReport {
     QStringList failures; ///< "file: reason", for files that could not be read
 };
 
+/// How an export treats protected health information, and who makes it (for the audit trail).
+struct ExportOptions {
+    bool deidentify = false;
+    DateHandling dates = DateHandling::Remove; ///< with deidentify
+    QString who;                               ///< empty: the system's user name
+};
+
 /// The study database: one SQLite file (WAL mode, schema versioned by PRAGMA user_version with
 /// migrations) holding records, predictions per model, current labels, reviews, an append-only audit
 /// table, settings and training runs. Every edit is one transaction that also writes its audit rows, so a killed
@@ -75,8 +83,15 @@ public:
     StudyDatabase &operator=(const StudyDatabase &) = delete;
 
     /// Opens or creates the database at path, migrating an older schema.
+    /// The file and its WAL and shared-memory files are created owner-only (0600) whatever the umask.
     static Result<std::unique_ptr<StudyDatabase>> open(const QString &path);
     QString path() const { return mPath; }
+    /// What the user should know about the opened file (e.g. that others may read it).
+    QStringList warnings() const { return mWarnings; }
+
+    /// The de-identification of this database's exports: its secret key (made on first use, kept in the
+    /// database, never written to an export), so a patient has one pseudonym across its exports.
+    Result<Deidentifier> deidentifier(DateHandling dates = DateHandling::Remove);
 
     /// Imports files and folders (recursively, every readable format; WFDB by its .hea). Records whose
     /// waveform is already present are skipped; the labels a record carries become its label (origin
@@ -110,12 +125,13 @@ public:
     bool isFlagged(const WorklistRow &row) const;
 
     /// CSV of every record's label and review (record, path, patient, label, origin, author, review,
-    /// reviewer, comment, model, model class, probability).
-    Status exportLabelsCsv(const QString &path, const QString &modelId) const;
+    /// reviewer, comment, model, model class, probability). De-identified: the patient is a pseudonym, the
+    /// path, authors, reviewers and comments (typed by users) are left empty. Owner-only; audited.
+    Status exportLabelsCsv(const QString &path, const QString &modelId, const ExportOptions &options = {});
     /// A training set the `train` command takes as it is: labelled records as WFDB files in `folder`
-    /// plus `manifest.csv` with patient-wise splits (seed 1); with deidentify, patient names are dropped
-    /// and patient IDs replaced by a hash.
-    Status exportTrainingSet(const QString &folder, bool deidentify, Progress *progress = nullptr) const;
+    /// plus `manifest.csv` with patient-wise splits (seed 1); de-identified through deidentifier().
+    /// Folders 0700, files 0600; audited.
+    Status exportTrainingSet(const QString &folder, const ExportOptions &options = {}, Progress *progress = nullptr);
 
     /// Training runs the training wizard finished (ml::RunRecord as JSON), oldest first.
     Status addRun(const QJsonObject &run);
@@ -132,6 +148,8 @@ private:
     /// The label and review rows and their audit rows, inside the caller's transaction.
     Status writeState(qint64 record, const ReviewState &before, const ReviewState &next, const QString &who, const QString &reason);
     Status writeAudit(qint64 record, const QString &who, const QString &field, const QString &oldValue, const QString &newValue, const QString &reason);
+    /// The audit row of an export (record 0): what, where, how many records, de-identified or not.
+    Status auditExport(const QString &what, const QString &where, int records, const ExportOptions &options);
 
     static constexpr double kDefaultThreshold = 0.5;
 
@@ -140,6 +158,7 @@ private:
     QSqlDatabase mDb;
     std::vector<std::optional<double>> mThresholds; ///< per class of the six, as stored in settings
     std::vector<double> mModelThresholds;
+    QStringList mWarnings;
 };
 
 /// SHA-256 of the waveform (rate, lead names, samples): identical recordings in different files match.

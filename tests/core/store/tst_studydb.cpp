@@ -275,7 +275,9 @@ private Q_SLOTS:
         QCOMPARE(table[2][8], rejected.comment);
 
         const QString set = dir.filePath(QStringLiteral("trainingset"));
-        QVERIFY(db.value()->exportTrainingSet(set, true));
+        store::ExportOptions deid;
+        deid.deidentify = true;
+        QVERIFY(db.value()->exportTrainingSet(set, deid));
         auto manifest = dataset::readManifest(set + QStringLiteral("/manifest.csv"));
         QVERIFY2(manifest, qPrintable(manifest.error()));
         QCOMPARE(int(manifest->entries.size()), 7); // the rejected record is left out
