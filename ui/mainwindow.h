@@ -44,6 +44,9 @@ public:
     ReviewPanel *reviewPanel() const { return mReview; }
     QStringList recentFiles() const;
 
+    /// The sheet and header for print and export (de-identified when File > De-identify Printouts is on:
+    /// the open study database's pseudonym, else one of this session's key).
+    Printout printout() const;
     /// Writes the sheet at true scale: .pdf (all pages) or .png (300 dpi), on the chosen paper size.
     /// @return an empty string, or why not
     QString exportSheet(const QString &path) const;
@@ -78,8 +81,6 @@ private:
     };
     void restoreLayout();
     QStringList headerLinesOf(const Ecg &ecg) const;
-    /// The sheet and header for print and export (de-identified when File > De-identify Printouts is on).
-    Printout printout() const;
     void buildMenus();
     void buildReviewMenu();
     void buildTrainingMenu();

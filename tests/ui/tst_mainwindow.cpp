@@ -15,6 +15,8 @@
 #include <QTest>
 #include <QUrl>
 
+#include <sys/stat.h>
+
 using namespace ecgscope;
 
 namespace {
@@ -87,6 +89,30 @@ private Q_SLOTS:
         QCOMPARE(row.modelId, w.classifier()->modelId());
         QCOMPARE(dataset::className(row.modelClass), QStringLiteral("VPC"));
         QCOMPARE(w.view()->saliency().size(), size_t(1000)); // 10 s at 10 ms
+    }
+
+    // File > De-identify Printouts: the header printed on every page names nobody; exports are owner-only.
+    void deidentifiesPrintouts()
+    {
+        const mode_t previous = ::umask(0);
+        ui::MainWindow w;
+        QVERIFY(w.openFile(kSample));
+        QAction *deidentify = nullptr;
+        for (QAction *a : w.findChildren<QAction *>())
+            if (a->text() == QStringLiteral("&De-identify Printouts"))
+                deidentify = a;
+        QVERIFY(deidentify && deidentify->isCheckable() && !deidentify->isChecked());
+        const QString identified = w.printout().headerLines.join(QLatin1Char('\n'));
+        QVERIFY2(identified.contains(QStringLiteral("SYN-7")) && identified.contains(QStringLiteral("2026-01-01")), qPrintable(identified));
+        deidentify->trigger();
+        const QString header = w.printout().headerLines.join(QLatin1Char('\n'));
+        for (const QString &secret : {QStringLiteral("SYN-7"), QStringLiteral("Synthetic vpc"), QStringLiteral("2026-01-01"), QStringLiteral("sample.hea")})
+            QVERIFY2(!header.contains(secret), qPrintable(header));
+        QVERIFY2(header.contains(QStringLiteral("ID ANON-")) && header.contains(QStringLiteral("80 y")), qPrintable(header));
+        QTemporaryDir dir;
+        QCOMPARE(w.exportSheet(dir.filePath(QStringLiteral("a.pdf"))), QString());
+        QCOMPARE(QFile::permissions(dir.filePath(QStringLiteral("a.pdf"))), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadUser | QFileDevice::WriteUser);
+        ::umask(previous);
     }
 
     void exportsWhatIsShown()
