@@ -172,9 +172,11 @@ struct CompressedLeads {
 };
 
 /// Sections 5 and 6 share a layout: AVM, sample interval, difference encoding, bimodal flag, the byte
-/// length of each lead, then each lead's Huffman stream.
+/// length of each lead, then each lead's data: a Huffman stream, or without Section 2 (`tables` null)
+/// 16-bit signed samples. Uncompressed leads are read by their byte lengths, which are what the file holds;
+/// where Section 3 declares another count, `notes` says so.
 Result<CompressedLeads> readCompressed(const Bytes &b, const Section &s, int number, const std::vector<size_t> &samplesPerLead,
-                                       const std::vector<HuffmanTable> &tables, const QString &path)
+                                       const std::vector<HuffmanTable> *tables, const QString &path, QStringList &notes)
 {
     using R = Result<CompressedLeads>;
     CompressedLeads c;
@@ -191,20 +193,47 @@ Result<CompressedLeads> readCompressed(const Bytes &b, const Section &s, int num
         return R::failure(fail(path, QStringLiteral("section %1 declares amplitude %2 nV, interval %3 us, difference encoding %4")
                                          .arg(number).arg(c.avmNanovolts).arg(c.intervalMicroseconds).arg(c.differences)));
     size_t offset = base + 6 + 2 * samplesPerLead.size();
+    std::vector<size_t> mismatched; ///< stored sample counts that differ from Section 3's
     for (size_t l = 0; l < samplesPerLead.size(); ++l) {
         const size_t bytes = b.u16(base + 6 + 2 * l);
         if (!b.has(offset, bytes) || offset + bytes > s.offset + s.length)
             return R::failure(fail(path, QStringLiteral("section %1 lead %2 declares %3 bytes beyond the section's end").arg(number).arg(l + 1).arg(bytes)));
+        if (!tables) {
+            std::vector<int> values(bytes / 2);
+            for (size_t i = 0; i < values.size(); ++i)
+                values[i] = int16_t(b.u16(offset + 2 * i));
+            if (values.size() != samplesPerLead[l])
+                mismatched.push_back(values.size());
+            undoDifferences(values, c.differences);
+            c.leads.push_back(std::move(values));
+            offset += bytes;
+            continue;
+        }
         // Every Huffman code is at least one bit: a lead cannot hold more samples than its bits, which also
         // bounds what a hostile header can make us allocate.
         if (samplesPerLead[l] > 8 * bytes)
             return R::failure(fail(path, QStringLiteral("section %1 lead %2 declares %3 samples in %4 bytes").arg(number).arg(l + 1).arg(samplesPerLead[l]).arg(bytes)));
-        auto values = huffmanDecode(b.at(offset), bytes, samplesPerLead[l], tables);
+        auto values = huffmanDecode(b.at(offset), bytes, samplesPerLead[l], *tables);
         if (!values)
             return R::failure(fail(path, QStringLiteral("section %1 lead %2: %3").arg(number).arg(l + 1).arg(values.error())));
         undoDifferences(values.value(), c.differences);
         c.leads.push_back(std::move(values).value());
         offset += bytes;
+    }
+    if (!mismatched.empty()) {
+        // The file contradicts itself (a writer's 16-bit overflow, say): what each lead holds wins, all
+        // leads cut to the shortest so none is padded with the next one's bytes.
+        size_t shortest = c.leads.front().size();
+        for (const auto &lead : c.leads)
+            shortest = std::min(shortest, lead.size());
+        for (auto &lead : c.leads)
+            lead.resize(shortest);
+        notes << QStringLiteral("section 3 declares %1 samples per lead but section %2 holds %3: read %4 samples per lead (%5 s)")
+                     .arg(samplesPerLead.front())
+                     .arg(number)
+                     .arg(mismatched.front())
+                     .arg(shortest)
+                     .arg(shortest * c.intervalMicroseconds / 1.0e6, 0, 'f', 2);
     }
     return c;
 }
@@ -319,8 +348,10 @@ Result<Ecg> readScp(const QString &path)
         ecg.patient.name = QStringList{firstName, lastName}.join(QLatin1Char(' ')).trimmed();
     }
 
-    // Section 2: Huffman tables.
+    // Section 2: Huffman tables (19999: the standard's default table). Without Section 2 the samples are
+    // not Huffman-coded at all.
     std::vector<HuffmanTable> tables{defaultTable()};
+    const std::vector<HuffmanTable> *huffman = sections.count(2) ? &tables : nullptr;
     if (sections.count(2)) {
         const Section &s = sections[2];
         const int count = b.u16(s.offset + 16);
@@ -361,7 +392,7 @@ Result<Ecg> readScp(const QString &path)
     if (b.overrun() || leadCount == 0)
         return Result<Ecg>::failure(fail(path, QStringLiteral("section 3 (lead definition) is truncated or lists no leads")));
 
-    auto rhythm = readCompressed(b, sections[6], 6, samplesPerLead, tables, path);
+    auto rhythm = readCompressed(b, sections[6], 6, samplesPerLead, huffman, path, ecg.notes);
     if (!rhythm)
         return Result<Ecg>::failure(rhythm.error());
     ecg.sampleRateHz = rateFromInterval(rhythm->intervalMicroseconds);
@@ -383,7 +414,7 @@ Result<Ecg> readScp(const QString &path)
             return Result<Ecg>::failure(fail(path, QStringLiteral("reference beat at %1 us per sample, rhythm at %2: resampled subtraction is not supported").arg(refInterval).arg(rhythm->intervalMicroseconds)));
         const size_t beatLength = size_t(std::lround(b.u16(s4.offset + 16) * 1000.0 / refInterval));
         std::fill(beatSamples.begin(), beatSamples.end(), beatLength);
-        auto reference = readCompressed(b, s5, 5, beatSamples, tables, path);
+        auto reference = readCompressed(b, s5, 5, beatSamples, huffman, path, ecg.notes);
         if (!reference)
             return Result<Ecg>::failure(reference.error());
         const double referenceUv = reference->avmNanovolts / 1000.0;

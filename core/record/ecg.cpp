@@ -148,8 +148,36 @@ QString Ecg::finishLoading()
     if (problem.isEmpty()) {
         sortLeads();
         deriveMissingLimbLeads();
+        noteImplausibleAmplitudes();
     }
     return problem;
+}
+
+void Ecg::noteImplausibleAmplitudes()
+{
+    // A surface ECG stays within a few mV; most leads reaching 20 mV means a wrong scale in the file.
+    // Constant leads are named: they carry no ECG.
+    std::vector<float> peaks;
+    for (const LeadSignal &l : leads) {
+        float peak = 0.0f;
+        for (float v : l.microvolts)
+            peak = std::max(peak, std::abs(v));
+        if (peak > 0.0f)
+            peaks.push_back(peak);
+    }
+    QStringList flat;
+    for (const LeadSignal &l : leads)
+        if (!l.derived && std::all_of(l.microvolts.begin(), l.microvolts.end(), [&l](float v) { return v == l.microvolts.front(); }))
+            flat << l.name;
+    if (!flat.isEmpty())
+        notes << QStringLiteral("no signal in %1 (constant: not connected or not recorded)").arg(flat.join(QStringLiteral(", ")));
+    if (peaks.empty())
+        return;
+    std::nth_element(peaks.begin(), peaks.begin() + long(peaks.size() / 2), peaks.end());
+    const float median = peaks[peaks.size() / 2];
+    if (median > 20000.0f)
+        notes << QStringLiteral("implausible amplitudes: half the leads reach %1 mV (a surface ECG stays within a few mV); the file's scale may be wrong")
+                     .arg(double(median) / 1000.0, 0, 'f', 1);
 }
 
 QString Ecg::validate() const

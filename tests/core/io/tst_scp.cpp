@@ -41,16 +41,17 @@ QByteArray section(int id, const QByteArray &body)
 /// A minimal SCP-ECG file built by hand from the standard: one lead (I) of four samples, 0, +1, -2, -5 µV
 /// (1000 nV per unit), 500 Hz, coded with the default Huffman table (0 | 100 | 1101 | 1111111110 + 8-bit
 /// literal) or, with `customTable`, with a table of its own in Section 2 (0 | 10 | 110 | 111 + 8-bit literal).
-QByteArray minimalScp(int bimodal = 0, int dataBytes = -1, bool customTable = false)
+/// `uncompressed`: no Section 2, the samples as 16-bit integers, and Section 3 declaring six of them.
+QByteArray minimalScp(int bimodal = 0, int dataBytes = -1, bool customTable = false, bool uncompressed = false)
 {
     QByteArray s3(2 + 9, '\0');
     s3[0] = 1;        // one lead
     s3[1] = 0x04;     // simultaneous leads, no reference beat subtraction
     put32(s3, 2, 1);  // samples 1..4
-    put32(s3, 6, 4);
+    put32(s3, 6, uncompressed ? 6 : 4);
     s3[10] = 1;       // lead I
     // Bits: 0 | 100 | 1101 | 1111111110 11111011  -> 0 1001101 11111111 1011111011 (padded with zeros)
-    const QByteArray stream = QByteArray::fromHex(customTable ? "5BFD80" : "4DFFBEC0");
+    const QByteArray stream = QByteArray::fromHex(uncompressed ? "00000100FEFFFBFF" : customTable ? "5BFD80" : "4DFFBEC0");
     QByteArray s6(6 + 2, '\0');
     put16(s6, 0, 1000); // nV per unit
     put16(s6, 2, 2000); // µs per sample
@@ -79,7 +80,9 @@ QByteArray minimalScp(int bimodal = 0, int dataBytes = -1, bool customTable = fa
     const int s0Length = 16 + 12 * 10;
     QByteArray body(12 * 10, '\0');
     int offset = 6 + s0Length + 1; // 1-based index of the first section after section 0
-    const std::pair<int, QByteArray> present[] = {{2, sec2}, {3, sec3}, {6, sec6}};
+    std::vector<std::pair<int, QByteArray>> present{{2, sec2}, {3, sec3}, {6, sec6}};
+    if (uncompressed)
+        present.erase(present.begin());
     for (int id = 0; id < 12; ++id) {
         put16(body, id * 10, id);
         if (id == 0) {
@@ -95,7 +98,9 @@ QByteArray minimalScp(int bimodal = 0, int dataBytes = -1, bool customTable = fa
         }
     }
     QByteArray file(6, '\0');
-    file += section(0, body) + sec2 + sec3 + sec6;
+    file += section(0, body);
+    for (const auto &p : present)
+        file += p.second;
     put32(file, 2, quint32(file.size()));
     put16(file, 0, io::crcCcitt(reinterpret_cast<const uint8_t *>(file.constData()) + 2, size_t(file.size() - 2)));
     return file;
@@ -130,6 +135,37 @@ private Q_SLOTS:
         QCOMPARE(ecg->leadNames(), QStringList{QStringLiteral("I")});
         QCOMPARE(ecg->leads[0].microvolts, (std::vector<float>{0.0f, 1.0f, -2.0f, -5.0f}));
         QVERIFY2(ecg->notes.isEmpty(), qPrintable(ecg->notes.join(QLatin1Char(';'))));
+    }
+
+    // Without Section 2 the samples are plain 16-bit integers, read by the byte lengths of Section 6 even
+    // where Section 3 declares more (the file says which, in a note).
+    void decodesUncompressedDataByWhatIsStored()
+    {
+        QTemporaryDir dir;
+        auto ecg = io::readEcg(write(dir, QStringLiteral("raw.scp"), minimalScp(0, -1, false, true)));
+        QVERIFY2(ecg, qPrintable(ecg.error()));
+        QCOMPARE(ecg->leads[0].microvolts, (std::vector<float>{0.0f, 1.0f, -2.0f, -5.0f}));
+        QVERIFY2(ecg->notes.join(QLatin1Char(';')).contains(QStringLiteral("section 3 declares 6 samples per lead but section 6 holds 4")),
+                 qPrintable(ecg->notes.join(QLatin1Char(';'))));
+    }
+
+    // The Contec recording converted to SCP: Section 3 declares 37,855 samples, each lead holds 32,767.
+    void contecScpReadsWhatEachLeadHolds()
+    {
+        const QString path = kSamples + QStringLiteral("scp/0000050.ECG.scp");
+        if (!QFile::exists(path))
+            QSKIP(qPrintable(path + QStringLiteral(" is absent")));
+        auto ecg = io::readEcg(path);
+        QVERIFY2(ecg, qPrintable(ecg.error()));
+        QCOMPARE(ecg->sampleRateHz, 800.0);
+        QCOMPARE(ecg->sampleCount(), 32767);
+        // Lead I: raw -20, -30, -33, -28, -10, -7 at 5 µV (the samples README), within -315...1180 µV.
+        const LeadSignal *i = ecg->lead(QStringLiteral("I"));
+        QCOMPARE(std::vector<float>(i->microvolts.begin(), i->microvolts.begin() + 6), (std::vector<float>{-100, -150, -165, -140, -50, -35}));
+        QCOMPARE(*std::min_element(i->microvolts.begin(), i->microvolts.end()), -315.0f);
+        QCOMPARE(*std::max_element(i->microvolts.begin(), i->microvolts.end()), 1180.0f);
+        const QString notes = ecg->notes.join(QLatin1Char(';'));
+        QVERIFY2(notes.contains(QStringLiteral("declares 37855 samples")) && notes.contains(QStringLiteral("no signal in V1, V2, V3, V4, V5, V6")), qPrintable(notes));
     }
 
     void decodesACustomHuffmanTable()
