@@ -2,6 +2,9 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFileInfo>
+
+#include <set>
 
 namespace ecgscope {
 
@@ -16,6 +19,24 @@ QString dataDir()
 QString bundledSamplePath()
 {
     return dataDir() + QStringLiteral("/samples/sample.hea");
+}
+
+QStringList filesBelow(const QString &folder, const QStringList &patterns)
+{
+    QStringList files;
+    std::set<QString> visited; // canonical paths of the folders seen
+    QStringList pending{folder};
+    while (!pending.isEmpty()) {
+        const QDir dir(pending.takeLast());
+        if (!visited.insert(QFileInfo(dir.absolutePath()).canonicalFilePath()).second)
+            continue;
+        for (const QFileInfo &f : dir.entryInfoList(patterns, QDir::Files))
+            files << f.absoluteFilePath();
+        for (const QFileInfo &d : dir.entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot))
+            pending << d.absoluteFilePath();
+    }
+    files.sort(); // file-system order differs between machines; manifests and imports must not
+    return files;
 }
 
 } // namespace ecgscope

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <QString>
+#include <QStringList>
 
 namespace ecgscope {
 
@@ -10,5 +10,10 @@ QString dataDir();
 
 /// The bundled sample ECG (a synthetic WFDB record made by the build).
 QString bundledSamplePath();
+
+/// Every file below `folder` whose name matches one of `patterns` (all files when empty), sorted, following
+/// symbolic links to folders (a dataset is often a folder of links) and visiting each real folder once,
+/// so a link loop ends.
+QStringList filesBelow(const QString &folder, const QStringList &patterns = {});
 
 } // namespace ecgscope

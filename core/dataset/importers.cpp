@@ -2,9 +2,9 @@
 
 #include "core/dataset/csv.h"
 #include "core/io/wfdb.h"
+#include "core/paths.h"
 
 #include <QDir>
-#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -58,11 +58,7 @@ Result<Manifest> importChallengeFolder(const QString &dir, const MappingOptions 
 {
     if (!QFileInfo(dir).isDir())
         return Result<Manifest>::failure(QStringLiteral("%1: not a folder").arg(dir));
-    QStringList headers;
-    QDirIterator it(dir, {QStringLiteral("*.hea")}, QDir::Files, QDirIterator::Subdirectories);
-    while (it.hasNext())
-        headers << it.next();
-    headers.sort(); // file-system order differs between machines; manifests must not
+    const QStringList headers = filesBelow(dir, {QStringLiteral("*.hea")});
     Manifest m = emptyManifest(QStringLiteral("challenge"), options);
     for (const QString &h : headers) {
         auto header = io::readWfdbHeader(h);

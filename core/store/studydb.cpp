@@ -4,11 +4,11 @@
 #include "core/dataset/csv.h"
 #include "core/dataset/manifest.h"
 #include "core/io/reader.h"
+#include "core/paths.h"
 #include "core/privatefile.h"
 
 #include <QCryptographicHash>
 #include <QDir>
-#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -244,12 +244,9 @@ Result<ImportReport> StudyDatabase::importPaths(const QStringList &paths, Progre
     for (const QString &p : paths) {
         const QFileInfo info(p);
         if (info.isDir()) {
-            QDirIterator it(p, QDir::Files, QDirIterator::Subdirectories);
-            while (it.hasNext()) {
-                const QString f = it.next();
+            for (const QString &f : filesBelow(p))
                 if (isCandidate(QFileInfo(f)))
                     files << f;
-            }
         } else {
             files << p;
         }

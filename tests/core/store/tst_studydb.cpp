@@ -108,6 +108,24 @@ private Q_SLOTS:
         QCOMPARE(int(db.value()->history(af.id)->size()), 1);
     }
 
+    // A dataset as a folder of links to folders (and a link back up, which must not loop).
+    void importsThroughSymlinkedFolders()
+    {
+        QTemporaryDir dir;
+        writeSynthetic(dir.filePath(QStringLiteral("store/a")), 3);
+        writeSynthetic(dir.filePath(QStringLiteral("store/b")), 2, 50);
+        QDir().mkpath(dir.filePath(QStringLiteral("links")));
+        QVERIFY(QFile::link(dir.filePath(QStringLiteral("store/a")), dir.filePath(QStringLiteral("links/a"))));
+        QVERIFY(QFile::link(dir.filePath(QStringLiteral("store/b")), dir.filePath(QStringLiteral("links/b"))));
+        QVERIFY(QFile::link(dir.filePath(QStringLiteral("links")), dir.filePath(QStringLiteral("links/a-loop"))));
+        auto db = store::StudyDatabase::open(dir.filePath(QStringLiteral("study.ecgdb")));
+        const auto report = db.value()->importPaths({dir.filePath(QStringLiteral("links"))});
+        QVERIFY2(report, qPrintable(report.error()));
+        QCOMPARE(report->added, 5);
+        QCOMPARE(report->duplicates, 0);
+        QVERIFY(report->failures.isEmpty());
+    }
+
     void editsAreAuditedAndTheTrailIsAppendOnly()
     {
         QTemporaryDir dir;
