@@ -230,7 +230,7 @@ Status writeDicom(const Ecg &ecg, const QString &path, const DicomWriteOptions &
     put(DCM_StudyInstanceUID, QLatin1String(dcmGenerateUniqueIdentifier(uid, SITE_STUDY_UID_ROOT)));
     put(DCM_SeriesInstanceUID, QLatin1String(dcmGenerateUniqueIdentifier(uid, SITE_SERIES_UID_ROOT)));
     // Content date and acquisition date-time are required: a record without a date (or whose dates
-    // de-identification removed) gets the dummy 1900-01-01 00:00, never today's date.
+    // de-identification removed) gets the dummy 1900-01-01 00:00, never today's date, marked below.
     const bool dated = ecg.acquisition.start.isValid();
     const QDateTime start = dated ? ecg.acquisition.start : QDateTime(QDate(1900, 1, 1), QTime(0, 0));
     put(DCM_StudyDate, dated ? start.toString(QStringLiteral("yyyyMMdd")) : QString());
@@ -252,8 +252,12 @@ Status writeDicom(const Ecg &ecg, const QString &path, const DicomWriteOptions &
     if (const Deidentifier *d = options.deidentified) {
         put(DCM_PatientIdentityRemoved, QStringLiteral("YES"));
         put(DCM_DeidentificationMethod, d->method());
-        put(DCM_LongitudinalTemporalInformationModified, d->dates == DateHandling::Remove ? QStringLiteral("REMOVED") : QStringLiteral("MODIFIED"));
     }
+    // The dummy dates are marked so readers (ours included) do not take them for the acquisition's.
+    if (!dated)
+        put(DCM_LongitudinalTemporalInformationModified, QStringLiteral("REMOVED"));
+    else if (options.deidentified && options.deidentified->dates == DateHandling::Shift)
+        put(DCM_LongitudinalTemporalInformationModified, QStringLiteral("MODIFIED"));
     put(DCM_PatientSex, ecg.patient.sex == Sex::Male ? QStringLiteral("M") : ecg.patient.sex == Sex::Female ? QStringLiteral("F") : QStringLiteral("O"));
     if (ecg.patient.ageYears)
         put(DCM_PatientAge, QStringLiteral("%1Y").arg(*ecg.patient.ageYears, 3, 10, QLatin1Char('0')));
