@@ -482,6 +482,168 @@ quint32 crc32(const QByteArray &bytes)
     return crc ^ 0xFFFFFFFFu;
 }
 
+// ---------------------------------------------------------------- Schiller SEMA and GE CardioSoft
+
+/// Comma-separated integers (whitespace and line breaks anywhere) times `scale`; nullopt on anything else.
+std::optional<std::vector<float>> numberList(const QString &text, double scale)
+{
+    std::vector<float> out;
+    static const QRegularExpression separator(QStringLiteral("[,\\s]+"));
+    for (const QString &token : text.split(separator, Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const double v = token.toDouble(&ok);
+        if (!ok || !std::isfinite(v))
+            return std::nullopt;
+        out.push_back(float(v * scale));
+    }
+    return out;
+}
+
+/// A measurement from a name and its text; without a unit from the file (nullopt), the unit follows the
+/// name (axes in degrees, HR in bpm, the rest durations in ms).
+void addMeasurement(Ecg &ecg, const QString &name, const QString &text, std::optional<QString> unit)
+{
+    bool ok = false;
+    const double v = text.trimmed().toDouble(&ok);
+    if (!ok)
+        return;
+    if (!unit)
+        unit = name.contains(QLatin1String("AXIS"), Qt::CaseInsensitive) ? QStringLiteral("deg")
+               : name.compare(QLatin1String("HR"), Qt::CaseInsensitive) == 0 ? QStringLiteral("bpm")
+                                                                              : QStringLiteral("ms");
+    ecg.measurements.push_back({name, v, *unit});
+}
+
+Result<Ecg> readSchiller(const QString &path, const XmlNode &root)
+{
+    const QString format = QStringLiteral("Schiller SEMA XML");
+    Ecg ecg;
+    ecg.sourcePath = QFileInfo(path).absoluteFilePath();
+    ecg.sourceFormat = format;
+    if (const XmlNode *p = root.child(QStringLiteral("patdata"))) {
+        ecg.patient.id = p->textAt(QStringLiteral("id"));
+        ecg.patient.name = QStringList{p->textAt(QStringLiteral("firstname")), p->textAt(QStringLiteral("lastname"))}.join(QLatin1Char(' ')).trimmed();
+        ecg.patient.birthDate = QDate::fromString(p->textAt(QStringLiteral("birthdate")), QStringLiteral("yyyyMMdd"));
+        ecg.patient.sex = sexFromString(p->textAt(QStringLiteral("gender")));
+    }
+    if (const XmlNode *e = root.child(QStringLiteral("examdescript"))) {
+        ecg.acquisition.start = QDateTime(QDate::fromString(e->textAt(QStringLiteral("startdatetime/date")), QStringLiteral("yyyyMMdd")),
+                                          QTime::fromString(e->textAt(QStringLiteral("startdatetime/time")).left(6), QStringLiteral("HHmmss")));
+        ecg.acquisition.device = QStringList{e->textAt(QStringLiteral("aquiringdevice/hardware/vendor")), e->textAt(QStringLiteral("aquiringdevice/hardware/model"))}
+                                     .join(QLatin1Char(' '))
+                                     .trimmed();
+        ecg.acquisition.site = QStringList{e->textAt(QStringLiteral("idu/aquiring_institute/name")), e->textAt(QStringLiteral("idu/aquiring_department/name"))}
+                                   .join(QStringLiteral(", "))
+                                   .remove(QRegularExpression(QStringLiteral("^, |, $")));
+    }
+    std::vector<const XmlNode *> waves;
+    root.collect(QStringLiteral("wavedata"), waves);
+    const XmlNode *rhythm = nullptr;
+    for (const XmlNode *w : waves)
+        if (w->textAt(QStringLiteral("type")) == QLatin1String("ECG_RHYTHMS"))
+            rhythm = w;
+    if (!rhythm)
+        return Result<Ecg>::failure(fail(path, format, QStringLiteral("no ECG_RHYTHMS wave data")));
+    if (rhythm != waves.front() || waves.size() > 1)
+        ecg.notes << QStringLiteral("average beats (ECG_AVERAGES) not shown");
+    // The rate is value x 10^(exponent - 1): files say 500 with exponent 1.
+    const double exponent = rhythm->textAt(QStringLiteral("resolution/samplerate/exponent")).toDouble();
+    ecg.sampleRateHz = rhythm->textAt(QStringLiteral("resolution/samplerate/value")).toDouble() * std::pow(10.0, exponent - 1.0);
+    const auto unit = microvoltsPer(rhythm->textAt(QStringLiteral("resolution/yres/units")));
+    bool ok = false;
+    const double perBit = rhythm->textAt(QStringLiteral("resolution/yres/unitperbit")).toDouble(&ok);
+    if (!unit || !ok || !(perBit > 0.0))
+        return Result<Ecg>::failure(fail(path, format, QStringLiteral("amplitude resolution '%1 %2' is not a voltage per unit")
+                                                           .arg(rhythm->textAt(QStringLiteral("resolution/yres/unitperbit")), rhythm->textAt(QStringLiteral("resolution/yres/units")))));
+    for (const XmlNode *c : rhythm->childrenNamed(QStringLiteral("channel"))) {
+        const QString name = c->textAt(QStringLiteral("name"));
+        auto values = numberList(c->textAt(QStringLiteral("data")), perBit * *unit);
+        if (!values)
+            return Result<Ecg>::failure(fail(path, format, QStringLiteral("channel %1: data that is not a list of numbers").arg(name)));
+        ecg.leads.push_back(LeadSignal{canonicalLeadName(name), std::move(*values), false});
+    }
+    std::vector<const XmlNode *> globals;
+    root.collect(QStringLiteral("annotation_global"), globals);
+    for (const XmlNode *g : globals)
+        addMeasurement(ecg, g->textAt(QStringLiteral("name")), g->textAt(QStringLiteral("value")), std::nullopt);
+    std::vector<const XmlNode *> texts;
+    root.collect(QStringLiteral("textdata"), texts);
+    for (const XmlNode *t : texts)
+        if (t->textAt(QStringLiteral("type")) == QLatin1String("INTERPRETATION"))
+            for (const QString &line : t->textAt(QStringLiteral("textdata")).split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+                if (!line.trimmed().isEmpty())
+                    ecg.statements << line.trimmed();
+    return ecg;
+}
+
+Result<Ecg> readCardioSoft(const QString &path, const XmlNode &root)
+{
+    const QString format = QStringLiteral("GE CardioSoft XML");
+    Ecg ecg;
+    ecg.sourcePath = QFileInfo(path).absoluteFilePath();
+    ecg.sourceFormat = format;
+    // Dates as Day, Month, Year elements; year 1 is the writer's "not given".
+    const auto date = [](const XmlNode *d) {
+        return d && d->textAt(QStringLiteral("Year")).toInt() >= 1900
+                   ? QDate(d->textAt(QStringLiteral("Year")).toInt(), d->textAt(QStringLiteral("Month")).toInt(), d->textAt(QStringLiteral("Day")).toInt())
+                   : QDate();
+    };
+    if (const XmlNode *p = root.child(QStringLiteral("PatientInfo"))) {
+        ecg.patient.id = p->textAt(QStringLiteral("PID"));
+        ecg.patient.name = QStringList{p->textAt(QStringLiteral("Name/GivenName")), p->textAt(QStringLiteral("Name/FamilyName"))}.join(QLatin1Char(' ')).trimmed();
+        ecg.patient.sex = sexFromString(p->textAt(QStringLiteral("Gender")));
+        ecg.patient.birthDate = date(p->child(QStringLiteral("BirthDateTime")));
+        const XmlNode *age = p->child(QStringLiteral("Age"));
+        bool ok = false;
+        const int years = age ? age->text.trimmed().toInt(&ok) : 0;
+        if (ok && age->attribute(QStringLiteral("units")).compare(QLatin1String("YEARS"), Qt::CaseInsensitive) == 0)
+            ecg.patient.ageYears = years;
+    }
+    const XmlNode *when = root.child(QStringLiteral("ObservationDateTime"));
+    if (const QDate day = date(when); day.isValid())
+        ecg.acquisition.start = QDateTime(day, QTime(when->textAt(QStringLiteral("Hour")).toInt(), when->textAt(QStringLiteral("Minute")).toInt(),
+                                                     when->textAt(QStringLiteral("Second")).toInt()));
+    ecg.acquisition.device = QStringList{QStringLiteral("GE"), root.textAt(QStringLiteral("ClinicalInfo/DeviceInfo/Desc")),
+                                         root.textAt(QStringLiteral("ClinicalInfo/DeviceInfo/SoftwareVer"))}
+                                 .join(QLatin1Char(' '))
+                                 .trimmed();
+    ecg.acquisition.site = root.textAt(QStringLiteral("PatientVisit/ServicingFacility/Name"));
+    const XmlNode *strip = root.child(QStringLiteral("StripData"));
+    if (!strip)
+        return Result<Ecg>::failure(fail(path, format, QStringLiteral("no StripData (rhythm strip)")));
+    ecg.sampleRateHz = strip->textAt(QStringLiteral("SampleRate")).toDouble();
+    const XmlNode *resolution = strip->child(QStringLiteral("Resolution"));
+    bool ok = false;
+    const double perLsb = resolution ? resolution->text.trimmed().toDouble(&ok) : 0.0;
+    const QString units = resolution ? resolution->attribute(QStringLiteral("units")) : QString();
+    const auto unit = microvoltsPer(units.endsWith(QLatin1String("perLsb"), Qt::CaseInsensitive) ? units.chopped(6) : units);
+    if (!unit || !ok || !(perLsb > 0.0))
+        return Result<Ecg>::failure(fail(path, format, QStringLiteral("StripData resolution '%1 %2' is not a voltage per unit").arg(resolution ? resolution->text.trimmed() : QString(), units)));
+    for (const XmlNode *w : strip->childrenNamed(QStringLiteral("WaveformData"))) {
+        const QString name = w->attribute(QStringLiteral("lead"));
+        auto values = numberList(w->text, perLsb * *unit);
+        if (!values)
+            return Result<Ecg>::failure(fail(path, format, QStringLiteral("lead %1: waveform data that is not a list of numbers").arg(name)));
+        ecg.leads.push_back(LeadSignal{canonicalLeadName(name), std::move(*values), false});
+    }
+    if (root.child(QStringLiteral("MedianSamples")))
+        ecg.notes << QStringLiteral("median beats (MedianSamples) not shown");
+    if (const XmlNode *m = root.child(QStringLiteral("RestingECGMeasurements")))
+        for (const XmlNode &c : m->children)
+            if (c.children.empty()) { // units as the file gives them; none for counts (QRSNum)
+                const QString given = c.attribute(QStringLiteral("units")).toLower();
+                addMeasurement(ecg, c.name, c.text, given == QLatin1String("degrees") ? QStringLiteral("deg") : given);
+            }
+    std::vector<const XmlNode *> texts;
+    if (const XmlNode *i = root.child(QStringLiteral("Interpretation")))
+        for (const char *name : {"DiagnosisText", "ConclusionText", "StatementText"})
+            i->collect(QLatin1String(name), texts);
+    for (const XmlNode *t : texts)
+        if (!t->text.trimmed().isEmpty())
+            ecg.statements << t->text.trimmed();
+    return ecg;
+}
+
 Result<Ecg> readEcgXml(const QString &path)
 {
     QFile f(path);
@@ -493,13 +655,18 @@ Result<Ecg> readEcgXml(const QString &path)
     if (!tree)
         return Result<Ecg>::failure(QStringLiteral("%1: XML: %2").arg(path, tree.error()));
     const QString rootName = tree->name;
-    Result<Ecg> ecg = Result<Ecg>::failure(QStringLiteral("%1: XML: root element <%2> is not an ECG format EcgScope reads (HL7 aECG, GE MUSE, Philips)").arg(path, rootName));
+    Result<Ecg> ecg = Result<Ecg>::failure(
+        QStringLiteral("%1: XML: root element <%2> is not an ECG format EcgScope reads (HL7 aECG, GE MUSE, Philips, Schiller SEMA, GE CardioSoft)").arg(path, rootName));
     if (rootName == QLatin1String("AnnotatedECG"))
         ecg = readAecg(path, tree.value());
     else if (rootName == QLatin1String("RestingECG"))
         ecg = readMuse(path, tree.value());
     else if (rootName == QLatin1String("restingecgdata"))
         ecg = readPhilips(path, tree.value());
+    else if (rootName.endsWith(QLatin1String("SchillerEDI")))
+        ecg = readSchiller(path, tree.value());
+    else if (rootName == QLatin1String("CardiologyXML"))
+        ecg = readCardioSoft(path, tree.value());
     if (!ecg)
         return ecg;
     if (const QString problem = ecg->finishLoading(); !problem.isEmpty())

@@ -31,7 +31,7 @@ bool looksLikeXml(const QByteArray &head)
     QByteArray ascii = head;
     ascii.replace('\0', QByteArray()); // UTF-16 markup is ASCII with NULs between
     qsizetype i = 0;
-    while (i < ascii.size() && (uchar(ascii[i]) >= 0xEF || QChar(ascii[i]).isSpace()))
+    while (i < ascii.size() && (uchar(ascii[i]) >= 0x80 || QChar(ascii[i]).isSpace()))
         ++i; // byte-order marks and leading whitespace
     return i + 1 < ascii.size() && ascii[i] == '<' && (ascii[i + 1] == '?' || ascii[i + 1] == '!' || QChar(ascii[i + 1]).isLetter());
 }

@@ -1,3 +1,4 @@
+#include "core/dsp/intervals.h"
 #include "core/io/ecgxml.h"
 #include "core/io/reader.h"
 
@@ -134,6 +135,75 @@ private Q_SLOTS:
         QCOMPARE(*std::max_element(ii.begin(), ii.end()), float(rawMax * 4.88));
         QVERIFY2(!ecg.notes.join(QString()).contains(QStringLiteral("CRC")), qPrintable(ecg.notes.join(QString()))); // every lead's CRC-32 holds
         QVERIFY(!ecg.measurements.empty());
+    }
+
+    // Schiller SEMA 2.64 (UTF-8 with BOM, upper-case AVR/AVL/AVF): the facts of the samples README.
+    void schillerSemaRhythms()
+    {
+        REQUIRE_SAMPLES();
+        const Ecg ecg = load(QStringLiteral("schiller/schiller.xml"));
+        QCOMPARE(ecg.sourceFormat, QStringLiteral("Schiller SEMA XML"));
+        QCOMPARE(ecg.sampleRateHz, 500.0);
+        QCOMPARE(ecg.sampleCount(), 4998);
+        QCOMPARE(ecg.leadNames(), standardLeadNames());
+        const auto &i = ecg.lead(QStringLiteral("I"))->microvolts;
+        QCOMPARE(std::vector<float>(i.begin(), i.begin() + 6), (std::vector<float>{-25, -65, -135, -195, -255, -295}));
+        const auto range = [&ecg](const char *lead) {
+            const auto &v = ecg.lead(QLatin1String(lead))->microvolts;
+            return std::make_pair(*std::min_element(v.begin(), v.end()), *std::max_element(v.begin(), v.end()));
+        };
+        QCOMPARE(range("I"), std::make_pair(-315.0f, 1135.0f));
+        QCOMPARE(range("II"), std::make_pair(-830.0f, 645.0f));
+        QCOMPARE(range("V1"), std::make_pair(220.0f, 2310.0f));
+        QVERIFY(!ecg.lead(QStringLiteral("aVR"))->derived); // stored, as AVR
+        QCOMPARE(ecg.acquisition.start, QDateTime(QDate(2006, 5, 2), QTime(14, 6, 10)));
+        QCOMPARE(ecg.acquisition.device, QStringLiteral("Schiller AT-110"));
+        bool hr = false;
+        for (const Measurement &m : ecg.measurements)
+            hr |= m.name == QStringLiteral("HR") && m.value == 59.0 && m.unit == QStringLiteral("bpm");
+        QVERIFY(hr);
+    }
+
+    // GE CardioSoft 6.73 (ISO-8859-1): strip II raw 40, 41, 41, 41, 42, 42, raw 17...420 at 5 µV; 42 bpm.
+    void cardioSoftStrip()
+    {
+        REQUIRE_SAMPLES();
+        const Ecg ecg = load(QStringLiteral("cardiosoft/example1.xml"));
+        QCOMPARE(ecg.sourceFormat, QStringLiteral("GE CardioSoft XML"));
+        QCOMPARE(ecg.sampleRateHz, 500.0);
+        QCOMPARE(ecg.sampleCount(), 5000);
+        QCOMPARE(ecg.leadNames(), standardLeadNames());
+        const auto &ii = ecg.lead(QStringLiteral("II"))->microvolts;
+        QCOMPARE(std::vector<float>(ii.begin(), ii.begin() + 6), (std::vector<float>{200, 205, 205, 205, 210, 210}));
+        QCOMPARE(*std::min_element(ii.begin(), ii.end()), 85.0f);
+        QCOMPARE(*std::max_element(ii.begin(), ii.end()), 2100.0f);
+        QVERIFY(!ecg.acquisition.start.isValid()); // the file's year 1 means "not given"
+        QStringList measured;
+        for (const Measurement &m : ecg.measurements)
+            measured << QStringLiteral("%1 %2 %3").arg(m.name).arg(m.value).arg(m.unit);
+        QVERIFY2(measured.contains(QStringLiteral("VentricularRate 42 bpm")) && measured.contains(QStringLiteral("QRSDuration 106 ms")), qPrintable(measured.join(QLatin1Char(';'))));
+        // Ours agrees: HR 42.
+        QVERIFY2(std::abs(dsp::measureIntervals(ecg).heartRateBpm - 42.0) <= 1.5, qPrintable(dsp::measureIntervals(ecg).summary()));
+    }
+
+    void schillerAndCardioSoftRefuseBrokenFiles()
+    {
+        QTemporaryDir dir;
+        const auto error = [&dir](const char *name, const QByteArray &xml) {
+            const QString path = writeTemp(dir, QLatin1String(name), xml);
+            const auto r = io::readEcg(path);
+            return r ? QStringLiteral("(read)") : r.error();
+        };
+        QString e = error("a.xml", "<SchillerEDI><eventdata><event><wavedata><type>ECG_RHYTHMS</type><resolution><samplerate><exponent>1</exponent>"
+                                   "<value>500</value></samplerate><yres><unitperbit>1</unitperbit><units>UV</units></yres></resolution>"
+                                   "<channel><name>I</name><data>1,2,x3</data></channel></wavedata></event></eventdata></SchillerEDI>");
+        QVERIFY2(e.contains(QStringLiteral("a.xml: Schiller SEMA XML: channel I")), qPrintable(e));
+        e = error("b.xml", "<SchillerEDI><eventdata/></SchillerEDI>");
+        QVERIFY2(e.contains(QStringLiteral("no ECG_RHYTHMS")), qPrintable(e));
+        e = error("c.xml", "<CardiologyXML><PatientInfo/></CardiologyXML>");
+        QVERIFY2(e.contains(QStringLiteral("c.xml: GE CardioSoft XML: no StripData")), qPrintable(e));
+        e = error("d.xml", "<CardiologyXML><StripData><SampleRate>500</SampleRate><Resolution units=\"furlongs\">5</Resolution></StripData></CardiologyXML>");
+        QVERIFY2(e.contains(QStringLiteral("not a voltage")), qPrintable(e));
     }
 
     void crc32KnownValue() { QCOMPARE(io::crc32("123456789"), quint32(0xCBF43926)); }
