@@ -1,6 +1,7 @@
 #include "core/io/reader.h"
 
 #include "core/io/dicom.h"
+#include "core/io/edf.h"
 #include "core/io/ecgxml.h"
 #include "core/io/scp.h"
 #include "core/io/wfdb.h"
@@ -57,6 +58,8 @@ Format detectFormat(const QString &path)
     const QByteArray head = f.read(4096);
     if (head.size() >= 132 && head.mid(128, 4) == "DICM")
         return Format::Dicom;
+    if (looksLikeEdf(head))
+        return Format::Edf;
     if (looksLikeXml(head))
         return Format::Xml;
     if (looksLikeScp(head, f.size()))
@@ -82,9 +85,10 @@ Result<Ecg> readEcg(const QString &path)
     case Format::Dicom: return readDicom(path);
     case Format::Xml: return readEcgXml(path);
     case Format::Scp: return readScp(path);
+    case Format::Edf: return readEdf(path);
     case Format::Unknown: break;
     }
-    return Result<Ecg>::failure(QStringLiteral("%1: format not recognised (supported: WFDB, DICOM, HL7 aECG, GE MUSE XML, Philips XML, SCP-ECG)").arg(path));
+    return Result<Ecg>::failure(QStringLiteral("%1: format not recognised (supported: WFDB, DICOM, HL7 aECG, GE MUSE, Philips, Schiller and GE CardioSoft XML, SCP-ECG, EDF)").arg(path));
 }
 
 Status writeEcg(const Ecg &ecg, const QString &path, const WriteOptions &options)
@@ -94,21 +98,23 @@ Status writeEcg(const Ecg &ecg, const QString &path, const WriteOptions &options
     if (Status s = makePrivateFolder(QFileInfo(path).absolutePath()); !s)
         return s;
     const bool wfdb = suffix.isEmpty() || suffix == QLatin1String("hea") || suffix == QLatin1String("dat");
-    if (!wfdb && suffix != QLatin1String("dcm"))
-        return Status::failure(QStringLiteral("%1: cannot write '.%2' files (supported: WFDB .hea, DICOM .dcm)").arg(path, suffix));
+    if (!wfdb && suffix != QLatin1String("dcm") && suffix != QLatin1String("edf"))
+        return Status::failure(QStringLiteral("%1: cannot write '.%2' files (supported: WFDB .hea, DICOM .dcm, EDF+ .edf)").arg(path, suffix));
     std::optional<Ecg> clean;
     if (options.deidentify)
         clean = options.deidentify->apply(ecg);
     const Ecg &out = clean ? *clean : ecg;
     if (wfdb)
         return writeWfdb(out, path);
+    if (suffix == QLatin1String("edf"))
+        return writeEdf(out, path);
     return writeDicom(out, path, {options.deidentify ? &*options.deidentify : nullptr});
     return Status::failure(QStringLiteral("%1: cannot write '.%2' files (supported: WFDB .hea, DICOM .dcm)").arg(path, suffix));
 }
 
 QString openFileFilter()
 {
-    return QStringLiteral("ECG records (*.hea *.dat *.mat *.dcm *.xml *.XML *.scp *.SCP);;All files (*)");
+    return QStringLiteral("ECG records (*.hea *.dat *.mat *.dcm *.xml *.XML *.scp *.SCP *.edf *.EDF);;All files (*)");
 }
 
 } // namespace ecgscope::io

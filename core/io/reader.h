@@ -9,7 +9,7 @@
 namespace ecgscope::io {
 
 /// Formats EcgScope can read, detected from a file's content.
-enum class Format { Unknown, Wfdb, Dicom, Xml, Scp };
+enum class Format { Unknown, Wfdb, Dicom, Xml, Scp, Edf };
 
 /// Detects the format from the file's content (and, for WFDB, the header beside a signal file).
 Format detectFormat(const QString &path);
@@ -24,7 +24,7 @@ struct WriteOptions {
 };
 
 /// Writes a record in the format the output path asks for: `.hea`, `.dat` or no suffix = WFDB,
-/// `.dcm` = DICOM ECG waveform. Missing folders on the way are created owner-only, and the files are
+/// `.dcm` = DICOM ECG waveform, `.edf` = EDF+. Missing folders on the way are created owner-only, and the files are
 /// owner-only (0600) whatever the umask: a record is protected health information.
 Status writeEcg(const Ecg &ecg, const QString &path, const WriteOptions &options = {});
 

@@ -132,6 +132,9 @@ QStringList Ecg::deriveMissingLimbLeads()
         s.microvolts.resize(i.size());
         for (size_t k = 0; k < i.size(); ++k)
             s.microvolts[k] = d.a * i[k] + d.b * ii[k];
+        // Sums of whole steps are whole steps; the halves of aVR, aVL, aVF are half steps.
+        if (leadI->resolutionMicrovolts == leadII->resolutionMicrovolts)
+            s.resolutionMicrovolts = leadI->resolutionMicrovolts * (d.a == -1.0f ? 1.0 : 0.5);
         leads.push_back(std::move(s));
         derived << name;
     }
@@ -175,9 +178,31 @@ void Ecg::noteImplausibleAmplitudes()
         return;
     std::nth_element(peaks.begin(), peaks.begin() + long(peaks.size() / 2), peaks.end());
     const float median = peaks[peaks.size() / 2];
-    if (median > 20000.0f)
+    if (median > 20000.0f) {
         notes << QStringLiteral("implausible amplitudes: half the leads reach %1 mV (a surface ECG stays within a few mV); the file's scale may be wrong")
                      .arg(double(median) / 1000.0, 0, 'f', 1);
+        return;
+    }
+    // Limb leads: QRS complexes rarely span 4 mV; most recorded limb leads spanning more between their
+    // 0.5th and 99.5th percentiles (short artefacts do not count) suggest a scale several times too large
+    // (an EDF writer's bug seen in the field).
+    std::vector<float> spans;
+    for (const LeadSignal &l : leads)
+        if (!l.derived && QStringList{QStringLiteral("I"), QStringLiteral("II"), QStringLiteral("III"), QStringLiteral("aVR"), QStringLiteral("aVL"), QStringLiteral("aVF")}.contains(l.name)) {
+            std::vector<float> v = l.microvolts;
+            const auto at = [&v](double q) {
+                auto k = v.begin() + long(q * double(v.size() - 1));
+                std::nth_element(v.begin(), k, v.end());
+                return *k;
+            };
+            spans.push_back(at(0.995) - at(0.005));
+        }
+    if (spans.size() >= 2) {
+        std::nth_element(spans.begin(), spans.begin() + long(spans.size() / 2), spans.end());
+        if (spans[spans.size() / 2] > 5000.0f)
+            notes << QStringLiteral("implausible amplitudes: the limb leads span %1 mV (QRS complexes rarely span 4 mV, artefacts aside); the file's scale may be wrong")
+                         .arg(double(spans[spans.size() / 2]) / 1000.0, 0, 'f', 1);
+    }
 }
 
 QString Ecg::validate() const

@@ -63,6 +63,7 @@ struct LeadSignal {
     QString name;
     std::vector<float> microvolts;
     bool derived = false; ///< computed from other leads, not stored in the source file
+    double resolutionMicrovolts = 0.0; ///< the source's step, µV per stored unit (0: not known); writers keep it
 };
 
 /// A recording: all leads share one sampling rate and length.

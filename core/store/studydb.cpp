@@ -87,7 +87,7 @@ QString reviewText(const ReviewState &s)
 /// Files an import takes: every readable format, WFDB records by their header.
 bool isCandidate(const QFileInfo &file)
 {
-    static const QStringList known{QStringLiteral("hea"), QStringLiteral("dcm"), QStringLiteral("xml"), QStringLiteral("scp")};
+    static const QStringList known{QStringLiteral("hea"), QStringLiteral("dcm"), QStringLiteral("xml"), QStringLiteral("scp"), QStringLiteral("edf")};
     static const QStringList never{QStringLiteral("dat"), QStringLiteral("mat"), QStringLiteral("csv"), QStringLiteral("json"),
                                    QStringLiteral("md"),  QStringLiteral("txt"), QStringLiteral("png"), QStringLiteral("pdf"),
                                    QStringLiteral("db"),  QStringLiteral("db-wal"), QStringLiteral("db-shm")};
