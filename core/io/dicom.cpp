@@ -173,6 +173,7 @@ Result<Ecg> readDicom(const QString &path)
             return Result<Ecg>::failure(fail(path, QStringLiteral("channel %1 (%2) has sensitivity units '%3', not a voltage").arg(c + 1).arg(name, unit)));
         LeadSignal lead;
         lead.name = name;
+        lead.resolutionMicrovolts = sensitivity * correction * *scale;
         lead.microvolts.resize(samples);
         for (Uint32 t = 0; t < samples; ++t) {
             const Uint16 raw = data[size_t(t) * channels + c];

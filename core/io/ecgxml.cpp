@@ -108,6 +108,7 @@ Result<Ecg> readAecg(const QString &path, const XmlNode &root)
         const double o = origin ? origin->attribute(QStringLiteral("value")).toDouble() * *originUnit : 0.0;
         LeadSignal l;
         l.name = lead.isEmpty() ? code : lead;
+        l.resolutionMicrovolts = s;
         const QStringList tokens = digits->text.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
         l.microvolts.reserve(size_t(tokens.size()));
         for (const QString &t : tokens) {
@@ -220,6 +221,7 @@ Result<Ecg> readMuse(const QString &path, const XmlNode &root)
         const double scale = museNumber(*lead, QStringLiteral("LeadAmplitudeUnitsPerBit"), 1.0) * *unit;
         LeadSignal l;
         l.name = canonicalLeadName(id);
+        l.resolutionMicrovolts = scale;
         const auto *b = reinterpret_cast<const uchar *>(bytes->constData());
         for (qsizetype i = 0; i + 1 < bytes->size(); i += 2)
             l.microvolts.push_back(float(qint16(quint16(b[i] | (b[i + 1] << 8))) * scale));
@@ -429,6 +431,7 @@ Result<Ecg> readPhilips(const QString &path, const XmlNode &root)
     for (int l = 0; l < labels.size(); ++l) {
         LeadSignal s;
         s.name = canonicalLeadName(labels[l]);
+        s.resolutionMicrovolts = resolution;
         s.microvolts.resize(samples);
         for (size_t i = 0; i < samples; ++i)
             s.microvolts[i] = float(leads[size_t(l)][i] * resolution);
@@ -560,7 +563,7 @@ Result<Ecg> readSchiller(const QString &path, const XmlNode &root)
         auto values = numberList(c->textAt(QStringLiteral("data")), perBit * *unit);
         if (!values)
             return Result<Ecg>::failure(fail(path, format, QStringLiteral("channel %1: data that is not a list of numbers").arg(name)));
-        ecg.leads.push_back(LeadSignal{canonicalLeadName(name), std::move(*values), false});
+        ecg.leads.push_back(LeadSignal{canonicalLeadName(name), std::move(*values), false, perBit * *unit});
     }
     std::vector<const XmlNode *> globals;
     root.collect(QStringLiteral("annotation_global"), globals);
@@ -624,7 +627,7 @@ Result<Ecg> readCardioSoft(const QString &path, const XmlNode &root)
         auto values = numberList(w->text, perLsb * *unit);
         if (!values)
             return Result<Ecg>::failure(fail(path, format, QStringLiteral("lead %1: waveform data that is not a list of numbers").arg(name)));
-        ecg.leads.push_back(LeadSignal{canonicalLeadName(name), std::move(*values), false});
+        ecg.leads.push_back(LeadSignal{canonicalLeadName(name), std::move(*values), false, perLsb * *unit});
     }
     if (root.child(QStringLiteral("MedianSamples")))
         ecg.notes << QStringLiteral("median beats (MedianSamples) not shown");

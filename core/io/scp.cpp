@@ -440,6 +440,7 @@ Result<Ecg> readScp(const QString &path)
         const QString name = leadFromCode(leadIds[size_t(l)]);
         lead.name = name.isEmpty() ? QStringLiteral("lead id %1").arg(leadIds[size_t(l)]) : name;
         lead.microvolts.assign(values[size_t(l)].begin(), values[size_t(l)].end());
+        lead.resolutionMicrovolts = rhythmUv;
         ecg.leads.push_back(std::move(lead));
     }
 

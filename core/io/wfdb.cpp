@@ -493,6 +493,7 @@ Result<Ecg> readWfdb(const QString &path)
             lead.name = canonicalLeadName(s.description);
             lead.microvolts.resize(size_t(n));
             const double scale = s.microvoltsPerUnit / s.gain;
+            lead.resolutionMicrovolts = scale;
             for (qint64 t = 0; t < n; ++t) {
                 const double raw = frames[size_t(t * k + j)];
                 if (raw == invalid) {
@@ -542,8 +543,13 @@ Status writeWfdb(const Ecg &ecg, const QString &basePath)
     for (size_t j = 0; j < k; ++j) {
         const auto &v = ecg.leads[j].microvolts;
         const float peak = v.empty() ? 0.0f : std::abs(*std::max_element(v.begin(), v.end(), [](float a, float b) { return std::abs(a) < std::abs(b); }));
-        // 1 µV per unit where it fits; otherwise the largest whole gain that keeps the peak off -32768 (invalid).
-        gains[j] = peak < 32000.0f ? 1000.0 : std::max(1.0, std::floor(32000.0 * 1000.0 / peak));
+        // The source's own step where every sample is a whole number of it and the range fits (a read-back
+        // is then exact); else 1 µV per unit where it fits, or the largest whole gain that keeps the peak
+        // off -32768 (invalid).
+        const double res = ecg.leads[j].resolutionMicrovolts;
+        const bool native = res > 0.0 && peak / res < 32000.0
+                            && std::all_of(v.begin(), v.end(), [res](float x) { return std::abs(x - std::round(x / res) * res) <= 1e-3 * res + 1e-4 * std::abs(x); });
+        gains[j] = native ? 1000.0 / res : peak < 32000.0f ? 1000.0 : std::max(1.0, std::floor(32000.0 * 1000.0 / peak));
         for (size_t t = 0; t < n; ++t)
             adc[j][t] = int16_t(std::lround(v[t] / 1000.0 * gains[j]));
     }
@@ -566,7 +572,7 @@ Status writeWfdb(const Ecg &ecg, const QString &basePath)
         uint16_t sum = 0;
         for (int16_t a : adc[j])
             sum = uint16_t(sum + uint16_t(a));
-        hs << name << ".dat 16 " << gains[j] << "(0)/mV 16 0 " << (n ? adc[j][0] : 0) << ' ' << int16_t(sum) << " 0 "
+        hs << name << ".dat 16 " << QString::number(gains[j], 'g', 17) << "(0)/mV 16 0 " << (n ? adc[j][0] : 0) << ' ' << int16_t(sum) << " 0 "
            << ecg.leads[j].name << '\n';
     }
     if (ecg.patient.ageYears)

@@ -183,26 +183,15 @@ void Ecg::noteImplausibleAmplitudes()
                      .arg(double(median) / 1000.0, 0, 'f', 1);
         return;
     }
-    // Limb leads: QRS complexes rarely span 4 mV; most recorded limb leads spanning more between their
-    // 0.5th and 99.5th percentiles (short artefacts do not count) suggest a scale several times too large
-    // (an EDF writer's bug seen in the field).
-    std::vector<float> spans;
+    // A step coarser than 20 µV per stored unit hides P waves: no diagnostic ECG device stores that,
+    // but a file whose scale is several times too large (an EDF writer's bug seen in the field) does.
+    double coarsest = 0.0;
     for (const LeadSignal &l : leads)
-        if (!l.derived && QStringList{QStringLiteral("I"), QStringLiteral("II"), QStringLiteral("III"), QStringLiteral("aVR"), QStringLiteral("aVL"), QStringLiteral("aVF")}.contains(l.name)) {
-            std::vector<float> v = l.microvolts;
-            const auto at = [&v](double q) {
-                auto k = v.begin() + long(q * double(v.size() - 1));
-                std::nth_element(v.begin(), k, v.end());
-                return *k;
-            };
-            spans.push_back(at(0.995) - at(0.005));
-        }
-    if (spans.size() >= 2) {
-        std::nth_element(spans.begin(), spans.begin() + long(spans.size() / 2), spans.end());
-        if (spans[spans.size() / 2] > 5000.0f)
-            notes << QStringLiteral("implausible amplitudes: the limb leads span %1 mV (QRS complexes rarely span 4 mV, artefacts aside); the file's scale may be wrong")
-                         .arg(double(spans[spans.size() / 2]) / 1000.0, 0, 'f', 1);
-    }
+        if (!l.derived)
+            coarsest = std::max(coarsest, l.resolutionMicrovolts);
+    if (coarsest > 20.0)
+        notes << QStringLiteral("implausible scale: %1 µV per stored unit is coarser than ECG devices store (1-10 µV); the file's scale may be wrong")
+                     .arg(coarsest, 0, 'f', 1);
 }
 
 QString Ecg::validate() const

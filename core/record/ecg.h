@@ -101,8 +101,8 @@ struct Ecg {
     /// What every reader does last: validate, then put the leads in standard order and derive missing
     /// limb leads. @return validate()'s problem (the record is then left as it was), or an empty string
     QString finishLoading();
-    /// Adds notes when most leads exceed 20 mV (a wrong scale in the file, never a real surface ECG) and
-    /// for leads that hold a constant (no signal).
+    /// Adds notes when most leads exceed 20 mV or a lead's stored step is coarser than 20 µV (a wrong scale
+    /// in the file, never a real surface ECG) and for leads that hold a constant (no signal).
     void noteImplausibleAmplitudes();
 };
 

@@ -185,7 +185,7 @@ private Q_SLOTS:
         const auto raw = [step](float uv) { return int(std::lround((uv - (-1000000.0 + 32768 * step)) / step)); };
         const auto &i = edf->lead(QStringLiteral("I"))->microvolts;
         QCOMPARE((std::vector<int>{raw(i[0]), raw(i[1]), raw(i[2]), raw(i[3]), raw(i[4]), raw(i[5])}), (std::vector<int>{-20, -30, -33, -28, -10, -7}));
-        QVERIFY2(edf->notes.join(QLatin1Char(';')).contains(QStringLiteral("implausible amplitudes")), qPrintable(edf->notes.join(QLatin1Char(';'))));
+        QVERIFY2(edf->notes.join(QLatin1Char(';')).contains(QStringLiteral("implausible scale: 30.5 µV per stored unit")), qPrintable(edf->notes.join(QLatin1Char(';'))));
         auto scp = io::readEcg(scpPath);
         QVERIFY(scp);
         for (const QString &lead : {QStringLiteral("I"), QStringLiteral("II"), QStringLiteral("III"), QStringLiteral("aVR"), QStringLiteral("aVL"), QStringLiteral("aVF")})
