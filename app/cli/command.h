@@ -2,6 +2,12 @@
 
 #include <QStringList>
 
+class QCommandLineParser;
+
+namespace ecgscope::io {
+struct ReadOptions;
+}
+
 namespace ecgscope::cli {
 
 /// One subcommand of ecgscope-cli: `run` gets the arguments after the subcommand's name
@@ -26,5 +32,10 @@ int runReview(const QStringList &args);
 
 /// Prints "ecgscope-cli: <message>" on stderr and returns 1, the exit status for errors.
 int fail(const QString &message);
+
+/// --input-rate, --input-units and --input-leads: what a text file does not say about itself.
+void addInputOptions(QCommandLineParser &parser);
+/// Their values (units: uV, mV or a number of µV per unit). @return false (with the message) on a bad value
+bool inputOptions(const QCommandLineParser &parser, io::ReadOptions &options, QString &error);
 
 } // namespace ecgscope::cli

@@ -29,12 +29,16 @@ int runConvert(const QStringList &args)
                                      QStringLiteral("With --deidentify: the key in this file (64 hex digits; made, owner-only, when it does not exist)."),
                                      QStringLiteral("FILE"));
     parser.addOption(keyFile);
+    addInputOptions(parser);
     parser.addPositionalArgument(QStringLiteral("in"), QStringLiteral("Input ECG file."));
     parser.addPositionalArgument(QStringLiteral("out"), QStringLiteral("Output file."));
     parser.process(args);
     if (parser.positionalArguments().size() != 2)
         return fail(QStringLiteral("convert: expected IN and OUT (see --help)"));
-    auto ecg = io::readEcg(parser.positionalArguments()[0]);
+    io::ReadOptions input;
+    if (QString error; !inputOptions(parser, input, error))
+        return fail(QStringLiteral("convert: ") + error);
+    auto ecg = io::readEcg(parser.positionalArguments()[0], input);
     if (!ecg)
         return fail(ecg.error());
     Ecg record = std::move(ecg).value();

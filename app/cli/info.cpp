@@ -118,11 +118,15 @@ int runInfo(const QStringList &args)
     parser.addHelpOption();
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
     parser.addOption(json);
-    parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("ECG file (WFDB .hea/.dat/.mat)."));
+    addInputOptions(parser);
+    parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("ECG file of any readable format."));
     parser.process(args);
     if (parser.positionalArguments().size() != 1)
         return fail(QStringLiteral("info: expected one FILE (see --help)"));
-    auto ecg = io::readEcg(parser.positionalArguments().front());
+    io::ReadOptions input;
+    if (QString error; !inputOptions(parser, input, error))
+        return fail(QStringLiteral("info: ") + error);
+    auto ecg = io::readEcg(parser.positionalArguments().front(), input);
     if (!ecg)
         return fail(ecg.error());
     QTextStream out(stdout);

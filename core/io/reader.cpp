@@ -64,6 +64,10 @@ Format detectFormat(const QString &path)
         return Format::Xml;
     if (looksLikeScp(head, f.size()))
         return Format::Scp;
+    // Numbers in columns: text samples when the name says so (a WFDB header's record line is numbers too).
+    static const QStringList textSuffixes{QStringLiteral("csv"), QStringLiteral("txt"), QStringLiteral("tsv"), QStringLiteral("asc")};
+    if (textSuffixes.contains(QFileInfo(path).suffix().toLower()) && looksLikeTextEcg(head))
+        return Format::Text;
     if (looksLikeWfdbHeader(head))
         return Format::Wfdb;
     // A signal file (.dat, .mat, ...) is binary; it is WFDB when a header of the same name lies beside it.
@@ -73,7 +77,7 @@ Format detectFormat(const QString &path)
     return Format::Unknown;
 }
 
-Result<Ecg> readEcg(const QString &path)
+Result<Ecg> readEcg(const QString &path, const ReadOptions &options)
 {
     const QFileInfo fi(path);
     if (!fi.exists())
@@ -86,9 +90,10 @@ Result<Ecg> readEcg(const QString &path)
     case Format::Xml: return readEcgXml(path);
     case Format::Scp: return readScp(path);
     case Format::Edf: return readEdf(path);
+    case Format::Text: return readTextEcg(path, options.text);
     case Format::Unknown: break;
     }
-    return Result<Ecg>::failure(QStringLiteral("%1: format not recognised (supported: WFDB, DICOM, HL7 aECG, GE MUSE, Philips, Schiller and GE CardioSoft XML, SCP-ECG, EDF)").arg(path));
+    return Result<Ecg>::failure(QStringLiteral("%1: format not recognised (supported: WFDB, DICOM, HL7 aECG, GE MUSE, Philips, Schiller and GE CardioSoft XML, SCP-ECG, EDF, text/CSV)").arg(path));
 }
 
 Status writeEcg(const Ecg &ecg, const QString &path, const WriteOptions &options)
@@ -114,7 +119,7 @@ Status writeEcg(const Ecg &ecg, const QString &path, const WriteOptions &options
 
 QString openFileFilter()
 {
-    return QStringLiteral("ECG records (*.hea *.dat *.mat *.dcm *.xml *.XML *.scp *.SCP *.edf *.EDF);;All files (*)");
+    return QStringLiteral("ECG records (*.hea *.dat *.mat *.dcm *.xml *.XML *.scp *.SCP *.edf *.EDF *.csv *.txt);;All files (*)");
 }
 
 } // namespace ecgscope::io

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/io/textecg.h"
 #include "core/record/deidentify.h"
 #include "core/record/ecg.h"
 #include "core/result.h"
@@ -9,14 +10,19 @@
 namespace ecgscope::io {
 
 /// Formats EcgScope can read, detected from a file's content.
-enum class Format { Unknown, Wfdb, Dicom, Xml, Scp, Edf };
+enum class Format { Unknown, Wfdb, Dicom, Xml, Scp, Edf, Text };
 
 /// Detects the format from the file's content (and, for WFDB, the header beside a signal file).
 Format detectFormat(const QString &path);
 
+/// What the user tells a reader that a file does not say (text files: rate, units, lead names).
+struct ReadOptions {
+    TextOptions text;
+};
+
 /// The one entry point for loading a recording of any supported format. Errors name the file,
 /// the format and what is wrong.
-Result<Ecg> readEcg(const QString &path);
+Result<Ecg> readEcg(const QString &path, const ReadOptions &options = {});
 
 struct WriteOptions {
     /// De-identify on the way out (every format alike: Deidentifier::apply).
