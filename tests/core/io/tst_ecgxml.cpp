@@ -7,6 +7,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "tests/core/io/testfiles.h"
+
 #include <cmath>
 
 using namespace ecgscope;
@@ -32,14 +34,6 @@ QByteArray bytesOf(const QString &path)
     QFile f(path);
     f.open(QIODevice::ReadOnly);
     return f.readAll();
-}
-
-QString writeTemp(const QTemporaryDir &dir, const QString &name, const QByteArray &content)
-{
-    QFile f(dir.filePath(name));
-    f.open(QIODevice::WriteOnly);
-    f.write(content);
-    return f.fileName();
 }
 
 } // namespace
@@ -190,7 +184,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const auto error = [&dir](const char *name, const QByteArray &xml) {
-            const QString path = writeTemp(dir, QLatin1String(name), xml);
+            const QString path = writeTestFile(dir, QLatin1String(name), xml);
             const auto r = io::readEcg(path);
             return r ? QStringLiteral("(read)") : r.error();
         };
@@ -216,7 +210,7 @@ private Q_SLOTS:
         QByteArray muse = bytesOf(kSamples + QStringLiteral("muse/example1.xml"));
         const qsizetype at = muse.indexOf("<WaveFormData>", muse.indexOf("<WaveformType>Rhythm")) + 20;
         muse[at] = '*';
-        auto r = io::readEcg(writeTemp(dir, QStringLiteral("bad64.xml"), muse));
+        auto r = io::readEcg(writeTestFile(dir, QStringLiteral("bad64.xml"), muse));
         QVERIFY(!r);
         QVERIFY2(r.error().contains(QStringLiteral("bad64.xml: GE MUSE XML: lead I: malformed base64")), qPrintable(r.error()));
         // A changed sample fails the lead's CRC-32 (a warning: the data stay readable).
@@ -225,16 +219,16 @@ private Q_SLOTS:
         while (!QChar(muse[data]).isLetter())
             ++data; // skip the line break before the data
         muse[data] = muse[data] == 'A' ? 'B' : 'A';
-        r = io::readEcg(writeTemp(dir, QStringLiteral("crc.xml"), muse));
+        r = io::readEcg(writeTestFile(dir, QStringLiteral("crc.xml"), muse));
         QVERIFY2(r, qPrintable(r.error()));
         QVERIFY(r->notes.join(QString()).contains(QStringLiteral("lead I fails its CRC-32")));
         // Truncated XML.
         const QByteArray philips = bytesOf(kSamples + QStringLiteral("philips/129DYPRG.XML"));
-        r = io::readEcg(writeTemp(dir, QStringLiteral("cut.xml"), philips.left(philips.size() / 2)));
+        r = io::readEcg(writeTestFile(dir, QStringLiteral("cut.xml"), philips.left(philips.size() / 2)));
         QVERIFY(!r);
         QVERIFY2(r.error().contains(QStringLiteral("cut.xml: XML: XML error at line")), qPrintable(r.error()));
         // Unknown root element.
-        r = io::readEcg(writeTemp(dir, QStringLiteral("other.xml"), "<?xml version=\"1.0\"?><svg><g/></svg>"));
+        r = io::readEcg(writeTestFile(dir, QStringLiteral("other.xml"), "<?xml version=\"1.0\"?><svg><g/></svg>"));
         QVERIFY(!r);
         QVERIFY(r.error().contains(QStringLiteral("root element <svg>")));
     }
@@ -248,12 +242,12 @@ private Q_SLOTS:
         laughs += "]><RestingECG><PatientDemographics><PatientID>&k;</PatientID></PatientDemographics></RestingECG>";
         QElapsedTimer clock;
         clock.start();
-        auto r = io::readEcg(writeTemp(dir, QStringLiteral("laughs.xml"), laughs));
+        auto r = io::readEcg(writeTestFile(dir, QStringLiteral("laughs.xml"), laughs));
         QVERIFY(!r);
         QVERIFY(clock.elapsed() < 5000);
         const QByteArray external = "<?xml version=\"1.0\"?><!DOCTYPE AnnotatedECG [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
                                     "<AnnotatedECG><component><series><code code=\"RHYTHM\"/>&x;</series></component></AnnotatedECG>";
-        r = io::readEcg(writeTemp(dir, QStringLiteral("xxe.xml"), external));
+        r = io::readEcg(writeTestFile(dir, QStringLiteral("xxe.xml"), external));
         QVERIFY(!r);
         QVERIFY(!r.error().contains(QStringLiteral("root:")));
     }

@@ -6,6 +6,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "tests/core/io/testfiles.h"
+
 #include <cmath>
 
 using namespace ecgscope;
@@ -67,14 +69,6 @@ QByteArray handBuiltEdfPlus(int records = 2, int declaredRecords = 2)
     return h;
 }
 
-QString write(const QTemporaryDir &dir, const QString &name, const QByteArray &bytes)
-{
-    QFile f(dir.filePath(name));
-    f.open(QIODevice::WriteOnly);
-    f.write(bytes);
-    return f.fileName();
-}
-
 } // namespace
 
 class TestEdf : public QObject {
@@ -83,7 +77,7 @@ private Q_SLOTS:
     void readsAHandBuiltEdfPlus()
     {
         QTemporaryDir dir;
-        auto ecg = io::readEcg(write(dir, QStringLiteral("a.edf"), handBuiltEdfPlus()));
+        auto ecg = io::readEcg(writeTestFile(dir, QStringLiteral("a.edf"), handBuiltEdfPlus()));
         QVERIFY2(ecg, qPrintable(ecg.error()));
         QCOMPARE(ecg->sourceFormat, QStringLiteral("EDF+"));
         QCOMPARE(ecg->sampleRateHz, 4.0);
@@ -108,12 +102,12 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QByteArray good = handBuiltEdfPlus();
         // Cut inside the second record: the first is read, with a note.
-        auto cut = io::readEcg(write(dir, QStringLiteral("cut.edf"), good.left(good.size() - 10)));
+        auto cut = io::readEcg(writeTestFile(dir, QStringLiteral("cut.edf"), good.left(good.size() - 10)));
         QVERIFY2(cut, qPrintable(cut.error()));
         QCOMPARE(cut->sampleCount(), 4);
         QVERIFY(cut->notes.join(QLatin1Char(';')).contains(QStringLiteral("holds 1 of the 2 data records")));
         const auto error = [&dir](const char *name, const QByteArray &bytes) {
-            const auto r = io::readEdf(write(dir, QLatin1String(name), bytes));
+            const auto r = io::readEdf(writeTestFile(dir, QLatin1String(name), bytes));
             return r ? QStringLiteral("(read)") : r.error();
         };
         QVERIFY(error("short.edf", good.left(300)).contains(QStringLiteral("short.edf: EDF: the signal headers are cut short")));

@@ -5,6 +5,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "tests/core/io/testfiles.h"
+
 using namespace ecgscope;
 
 namespace {
@@ -106,14 +108,6 @@ QByteArray minimalScp(int bimodal = 0, int dataBytes = -1, bool customTable = fa
     return file;
 }
 
-QString write(const QTemporaryDir &dir, const QString &name, const QByteArray &bytes)
-{
-    QFile f(dir.filePath(name));
-    f.open(QIODevice::WriteOnly);
-    f.write(bytes);
-    return f.fileName();
-}
-
 } // namespace
 
 class TestScp : public QObject {
@@ -128,7 +122,7 @@ private Q_SLOTS:
     void decodesAHandBuiltFile()
     {
         QTemporaryDir dir;
-        auto ecg = io::readEcg(write(dir, QStringLiteral("min.scp"), minimalScp()));
+        auto ecg = io::readEcg(writeTestFile(dir, QStringLiteral("min.scp"), minimalScp()));
         QVERIFY2(ecg, qPrintable(ecg.error()));
         QCOMPARE(ecg->sourceFormat, QStringLiteral("SCP-ECG"));
         QCOMPARE(ecg->sampleRateHz, 500.0);
@@ -142,7 +136,7 @@ private Q_SLOTS:
     void decodesUncompressedDataByWhatIsStored()
     {
         QTemporaryDir dir;
-        auto ecg = io::readEcg(write(dir, QStringLiteral("raw.scp"), minimalScp(0, -1, false, true)));
+        auto ecg = io::readEcg(writeTestFile(dir, QStringLiteral("raw.scp"), minimalScp(0, -1, false, true)));
         QVERIFY2(ecg, qPrintable(ecg.error()));
         QCOMPARE(ecg->leads[0].microvolts, (std::vector<float>{0.0f, 1.0f, -2.0f, -5.0f}));
         QVERIFY2(ecg->notes.join(QLatin1Char(';')).contains(QStringLiteral("section 3 declares 6 samples per lead but section 6 holds 4")),
@@ -171,7 +165,7 @@ private Q_SLOTS:
     void decodesACustomHuffmanTable()
     {
         QTemporaryDir dir;
-        auto ecg = io::readEcg(write(dir, QStringLiteral("custom.scp"), minimalScp(0, -1, true)));
+        auto ecg = io::readEcg(writeTestFile(dir, QStringLiteral("custom.scp"), minimalScp(0, -1, true)));
         QVERIFY2(ecg, qPrintable(ecg.error()));
         QCOMPARE(ecg->leads[0].microvolts, (std::vector<float>{0.0f, 1.0f, -2.0f, -5.0f}));
     }
@@ -179,26 +173,26 @@ private Q_SLOTS:
     void refusesWhatItCannotDecode()
     {
         QTemporaryDir dir;
-        auto r = io::readEcg(write(dir, QStringLiteral("bimodal.scp"), minimalScp(1)));
+        auto r = io::readEcg(writeTestFile(dir, QStringLiteral("bimodal.scp"), minimalScp(1)));
         QVERIFY(!r);
         QVERIFY2(r.error().contains(QStringLiteral("bimodal compression")), qPrintable(r.error()));
         // The lead's stream declared shorter than its samples need: the Huffman stream runs out.
-        r = io::readEcg(write(dir, QStringLiteral("short.scp"), minimalScp(0, 1)));
+        r = io::readEcg(writeTestFile(dir, QStringLiteral("short.scp"), minimalScp(0, 1)));
         QVERIFY(!r);
         QVERIFY2(r.error().contains(QStringLiteral("Huffman stream ends")), qPrintable(r.error()));
         // A file length field below the header's own size (found by the fuzzer).
         QByteArray tiny = minimalScp();
         put32(tiny, 2, 1);
-        QVERIFY(io::readEcg(write(dir, QStringLiteral("tiny.scp"), tiny)).value().notes.join(QString()).contains(QStringLiteral("declares 1 bytes")));
+        QVERIFY(io::readEcg(writeTestFile(dir, QStringLiteral("tiny.scp"), tiny)).value().notes.join(QString()).contains(QStringLiteral("declares 1 bytes")));
         // A section pointer beyond the end of the file.
         QByteArray beyond = minimalScp();
         put32(beyond, 6 + 16 + 6 * 10 + 2, 100000);
-        r = io::readEcg(write(dir, QStringLiteral("beyond.scp"), beyond));
+        r = io::readEcg(writeTestFile(dir, QStringLiteral("beyond.scp"), beyond));
         QVERIFY(!r);
         QVERIFY2(r.error().contains(QStringLiteral("section 6 declares 100000 bytes")), qPrintable(r.error()));
         // Truncated.
         const QByteArray whole = minimalScp();
-        r = io::readEcg(write(dir, QStringLiteral("cut.scp"), whole.left(whole.size() - 3)));
+        r = io::readEcg(writeTestFile(dir, QStringLiteral("cut.scp"), whole.left(whole.size() - 3)));
         QVERIFY(!r);
         QVERIFY2(r.error().startsWith(dir.filePath(QStringLiteral("cut.scp")) + QStringLiteral(": SCP-ECG:")), qPrintable(r.error()));
     }
@@ -208,7 +202,7 @@ private Q_SLOTS:
         QByteArray bytes = minimalScp();
         bytes[bytes.size() - 1] = char(bytes[bytes.size() - 1] ^ 0x01); // last padding bit of section 6's data
         QTemporaryDir dir;
-        auto ecg = io::readEcg(write(dir, QStringLiteral("crc.scp"), bytes));
+        auto ecg = io::readEcg(writeTestFile(dir, QStringLiteral("crc.scp"), bytes));
         QVERIFY2(ecg, qPrintable(ecg.error()));
         const QString notes = ecg->notes.join(QLatin1Char(';'));
         QVERIFY2(notes.contains(QStringLiteral("CRC of section 6")), qPrintable(notes));

@@ -4,6 +4,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "tests/core/io/testfiles.h"
+
 #include <cmath>
 
 using namespace ecgscope;
@@ -11,14 +13,6 @@ using namespace ecgscope;
 namespace {
 
 const QString kSamples = QStringLiteral(ECGSCOPE_SHARED_DIR "/samples/");
-
-QString write(const QTemporaryDir &dir, const QString &name, const QByteArray &bytes)
-{
-    QFile f(dir.filePath(name));
-    f.open(QIODevice::WriteOnly);
-    f.write(bytes);
-    return f.fileName();
-}
 
 io::ReadOptions given(double rate, double perUnit, QStringList leads = {})
 {
@@ -37,7 +31,7 @@ private Q_SLOTS:
     void headerGivesNamesUnitsAndRate()
     {
         QTemporaryDir dir;
-        const QString path = write(dir, QStringLiteral("a.csv"), "time [s],I [mV],II [mV]\n0.000,0.1,-0.2\n0.004,0.15,-0.25\n0.008,0.2,-0.3\n0.012,0.25,-0.35\n");
+        const QString path = writeTestFile(dir, QStringLiteral("a.csv"), "time [s],I [mV],II [mV]\n0.000,0.1,-0.2\n0.004,0.15,-0.25\n0.008,0.2,-0.3\n0.012,0.25,-0.35\n");
         auto ecg = io::readEcg(path);
         QVERIFY2(ecg, qPrintable(ecg.error()));
         QCOMPARE(ecg->sampleRateHz, 250.0);
@@ -50,7 +44,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const auto error = [&dir](const char *name, const QByteArray &bytes, const io::ReadOptions &o = {}) {
-            const auto r = io::readEcg(write(dir, QLatin1String(name), bytes), o);
+            const auto r = io::readEcg(writeTestFile(dir, QLatin1String(name), bytes), o);
             return r ? QStringLiteral("(read)") : r.error();
         };
         QString e = error("a.csv", "1,2\n3,4\n5,6\n");

@@ -9,6 +9,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "tests/core/io/testfiles.h"
+
 #include <cmath>
 #include <cstring>
 
@@ -94,20 +96,13 @@ private Q_SLOTS:
             QSKIP("../shared/samples is absent");
         QTemporaryDir dir;
         int files = 0, exactLeads = 0, leads = 0;
-        QDirIterator it(samples, QDir::Files, QDirIterator::Subdirectories);
-        while (it.hasNext()) {
-            const QString file = it.next();
-            if (file.endsWith(QStringLiteral(".dat")) || file.endsWith(QStringLiteral(".md")))
-                continue;
-            auto source = io::readEcg(file);
-            if (!source)
-                continue;
+        for (const auto &[file, source] : readableRecordsBelow(samples)) {
             const QString out = dir.filePath(QStringLiteral("r%1.hea").arg(++files));
-            QVERIFY2(io::writeEcg(source.value(), out), qPrintable(file));
+            QVERIFY2(io::writeEcg(source, out), qPrintable(file));
             auto back = io::readEcg(out);
             QVERIFY2(back, qPrintable(back.error()));
-            for (size_t l = 0; l < source->leads.size(); ++l) {
-                const LeadSignal &a = source->leads[l];
+            for (size_t l = 0; l < source.leads.size(); ++l) {
+                const LeadSignal &a = source.leads[l];
                 const LeadSignal *b = back->lead(a.name);
                 QVERIFY2(b, qPrintable(file + QLatin1Char(' ') + a.name));
                 double worst = 0.0;

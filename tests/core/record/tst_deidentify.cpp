@@ -17,6 +17,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "tests/core/io/testfiles.h"
+
 #include <sys/stat.h>
 
 using namespace ecgscope;
@@ -181,15 +183,7 @@ private Q_SLOTS:
         const Deidentifier deid{Deidentifier::newKey(), DateHandling::Remove};
         QTemporaryDir dir;
         int checked = 0, withSecrets = 0;
-        QDirIterator it(kSamples, QDir::Files, QDirIterator::Subdirectories);
-        while (it.hasNext()) {
-            const QString file = it.next();
-            if (file.endsWith(QStringLiteral(".dat")) || file.endsWith(QStringLiteral(".md")))
-                continue;
-            auto source = io::readEcg(file);
-            if (!source)
-                continue; // formats EcgScope does not read yet
-            Ecg ecg = std::move(source).value();
+        for (const auto &[file, ecg] : readableRecordsBelow(kSamples)) {
             const QStringList secrets = secretsOf(ecg);
             withSecrets += !secrets.isEmpty();
             const QString base = dir.filePath(QStringLiteral("%1").arg(++checked));
