@@ -39,10 +39,19 @@ sed "s/^sample /copy /" "$sample" >"$other"
 cp "$(dirname "$sample")/sample.dat" "$work/"
 xdotool windowfocus --sync "$window"
 xdotool key --window "$window" ctrl+o
-sleep 1.5
-xdotool type --delay 20 "$other"
+# The file dialog may take a while on a loaded machine: type only once it is there and has the focus.
+dialog=""
+for _ in $(seq 100); do
+  dialog=$(xdotool search --onlyvisible --name "^Open ECG$" 2>/dev/null | head -1) && [ -n "$dialog" ] && break
+  sleep 0.2
+done
+[ -n "$dialog" ] || fail "Ctrl+O opened no file dialog"
+xdotool windowfocus --sync "$dialog"
+sleep 0.5
+# Slowly: keys typed as the file-name completer's popup opens are lost (seen with 20-120 ms between keys).
+xdotool type --delay 400 "$other"
 xdotool key Return
-for _ in $(seq 50); do
+for _ in $(seq 100); do
   title=$(xdotool getwindowname "$window")
   [[ $title == *copy.hea* ]] && break
   sleep 0.2
