@@ -121,6 +121,8 @@ QStringList Ecg::deriveMissingLimbLeads()
         {"III", -1.0f, 1.0f}, {"aVR", -0.5f, -0.5f}, {"aVL", 1.0f, -0.5f}, {"aVF", -0.5f, 1.0f}};
     const std::vector<float> i = leadI->microvolts;
     const std::vector<float> ii = leadII->microvolts;
+    // Copied: adding leads below moves them (the pointers above dangle).
+    const double step = leadI->resolutionMicrovolts == leadII->resolutionMicrovolts ? leadI->resolutionMicrovolts : 0.0;
     QStringList derived;
     for (const Derivation &d : derivations) {
         const QString name = QString::fromLatin1(d.name);
@@ -133,8 +135,7 @@ QStringList Ecg::deriveMissingLimbLeads()
         for (size_t k = 0; k < i.size(); ++k)
             s.microvolts[k] = d.a * i[k] + d.b * ii[k];
         // Sums of whole steps are whole steps; the halves of aVR, aVL, aVF are half steps.
-        if (leadI->resolutionMicrovolts == leadII->resolutionMicrovolts)
-            s.resolutionMicrovolts = leadI->resolutionMicrovolts * (d.a == -1.0f ? 1.0 : 0.5);
+        s.resolutionMicrovolts = step * (d.a == -1.0f ? 1.0 : 0.5);
         leads.push_back(std::move(s));
         derived << name;
     }

@@ -21,9 +21,12 @@ private Q_SLOTS:
         Ecg ecg;
         ecg.sampleRateHz = 500.0;
         ecg.leads.push_back({QStringLiteral("V1"), {1.0f, 2.0f}, false});
-        ecg.leads.push_back({QStringLiteral("II"), {300.0f, -100.0f}, false});
-        ecg.leads.push_back({QStringLiteral("I"), {100.0f, 200.0f}, false});
+        ecg.leads.push_back({QStringLiteral("II"), {300.0f, -100.0f}, false, 5.0});
+        ecg.leads.push_back({QStringLiteral("I"), {100.0f, 200.0f}, false, 5.0});
         const QStringList derived = ecg.deriveMissingLimbLeads();
+        // Steps: III = II - I is whole steps of 5 µV, the augmented leads halves.
+        QCOMPARE(ecg.lead(QStringLiteral("III"))->resolutionMicrovolts, 5.0);
+        QCOMPARE(ecg.lead(QStringLiteral("aVR"))->resolutionMicrovolts, 2.5);
         QCOMPARE(derived, (QStringList{QStringLiteral("III"), QStringLiteral("aVR"), QStringLiteral("aVL"), QStringLiteral("aVF")}));
         // Hand-computed: III = II - I, aVR = -(I + II)/2, aVL = I - II/2, aVF = II - I/2.
         QCOMPARE(ecg.lead(QStringLiteral("III"))->microvolts, (std::vector<float>{200.0f, -300.0f}));
