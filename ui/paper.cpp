@@ -136,11 +136,14 @@ void drawSaliency(QPainter &p, const Sheet &sheet, const std::vector<float> &sal
     drawTextMm(p, QPointF(0.5, band.bottom()), QStringLiteral("model"), 2.2, devicePixelsPerMm);
 }
 
-void drawCalibrationPulse(QPainter &p, double baselineMm, double gainMmPerMv, double mmPerSecond)
+/// The row's calibration: the record's own pulse where the device wrote one (cut off the trace on
+/// loading), else the standard 1 mV, 200 ms.
+void drawCalibrationPulse(QPainter &p, double baselineMm, double gainMmPerMv, double mmPerSecond, const CalibrationPulse *device)
 {
-    const double width = kCalibrationMs / 1000.0 * mmPerSecond;
+    const double widthMs = device ? std::min(device->durationMs, kCalibrationMs) : kCalibrationMs;
+    const double width = widthMs / 1000.0 * mmPerSecond;
     const double x0 = 1.5, x1 = x0 + 1.5, x2 = x1 + width, x3 = x2 + 1.5;
-    const double top = baselineMm - gainMmPerMv;
+    const double top = baselineMm - gainMmPerMv * (device ? device->amplitudeMicrovolts / 1000.0 : 1.0);
     p.setPen(QPen(kTrace, 0.25));
     p.drawPolyline(QPolygonF{QPointF(x0, baselineMm), QPointF(x1, baselineMm), QPointF(x1, top), QPointF(x2, top),
                              QPointF(x2, baselineMm), QPointF(x3, baselineMm)});
@@ -308,8 +311,9 @@ void drawSheet(QPainter &p, const SheetContent &content, double devicePixelsPerM
     p.fillRect(area, Qt::white);
     drawGrid(p, area, devicePixelsPerMm);
     p.setRenderHint(QPainter::Antialiasing, true);
+    const CalibrationPulse *device = content.ecg->calibrationPulses.empty() ? nullptr : &content.ecg->calibrationPulses.front();
     for (size_t r = 0; r < sheet.rowBaselinesMm.size(); ++r)
-        drawCalibrationPulse(p, sheet.rowBaselinesMm[r], sheet.rowGainsMmPerMv[r], paper.mmPerSecond);
+        drawCalibrationPulse(p, sheet.rowBaselinesMm[r], sheet.rowGainsMmPerMv[r], paper.mmPerSecond, device);
     for (const Panel &panel : sheet.panels) {
         if (!panel.rectMm.intersects(area))
             continue;
@@ -326,7 +330,11 @@ void drawSheet(QPainter &p, const SheetContent &content, double devicePixelsPerM
         drawSaliency(p, sheet, *content.saliency, content.saliencyStepMs, paper.mmPerSecond, devicePixelsPerMm);
     p.setPen(kTrace);
     drawTextMm(p, QPointF(sheet.traceLeftMm, sheet.footerMm),
-             QStringLiteral("%1   ·   %2").arg(paper.describe(), content.filterText), 3.0, devicePixelsPerMm);
+             QStringLiteral("%1   ·   %2%3")
+                 .arg(paper.describe(), content.filterText,
+                      device ? QStringLiteral("   ·   calibration: the device's own pulse, %1 mV × %2 ms").arg(device->amplitudeMicrovolts / 1000.0, 0, 'f', 2).arg(device->durationMs, 0, 'f', 0)
+                             : QString()),
+             3.0, devicePixelsPerMm);
     p.restore();
 }
 

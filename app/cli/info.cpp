@@ -32,6 +32,15 @@ QJsonObject toJson(const dsp::Intervals &m)
     return o;
 }
 
+/// Beat annotations of the source by label, e.g. {"N": 87, "V": 10}.
+QJsonObject beatCounts(const Ecg &ecg)
+{
+    QJsonObject counts;
+    for (const BeatAnnotation &b : ecg.beats)
+        counts.insert(b.label, counts.value(b.label).toInt() + 1);
+    return counts;
+}
+
 QJsonObject toJson(const Ecg &ecg)
 {
     QJsonArray leads;
@@ -39,6 +48,8 @@ QJsonObject toJson(const Ecg &ecg)
         const auto [lo, hi] = std::minmax_element(l.microvolts.begin(), l.microvolts.end());
         leads.append(QJsonObject{{QStringLiteral("name"), l.name},
                                  {QStringLiteral("derived"), l.derived},
+                                 {QStringLiteral("has_signal"), l.hasSignal()},
+                                 {QStringLiteral("resolution_uV"), l.resolutionMicrovolts},
                                  {QStringLiteral("min_uV"), double(*lo)},
                                  {QStringLiteral("max_uV"), double(*hi)}});
     }
@@ -51,6 +62,12 @@ QJsonObject toJson(const Ecg &ecg)
     QJsonArray measurements;
     for (const Measurement &m : ecg.measurements)
         measurements.append(QJsonObject{{QStringLiteral("name"), m.name}, {QStringLiteral("value"), m.value}, {QStringLiteral("unit"), m.unit}});
+    QJsonArray pulses;
+    for (const CalibrationPulse &c : ecg.calibrationPulses)
+        pulses.append(QJsonObject{{QStringLiteral("at"), c.atStart ? QStringLiteral("start") : QStringLiteral("end")},
+                                  {QStringLiteral("amplitude_uV"), c.amplitudeMicrovolts},
+                                  {QStringLiteral("duration_ms"), c.durationMs},
+                                  {QStringLiteral("removed_samples"), c.removedSamples}});
     QJsonObject patient{{QStringLiteral("id"), ecg.patient.id},
                         {QStringLiteral("name"), ecg.patient.name},
                         {QStringLiteral("sex"), toString(ecg.patient.sex)}};
@@ -72,6 +89,8 @@ QJsonObject toJson(const Ecg &ecg)
                        {QStringLiteral("statements"), QJsonArray::fromStringList(ecg.statements)},
                        {QStringLiteral("measurements"), measurements},
                        {QStringLiteral("ecgscope_measurements"), toJson(dsp::measureIntervals(ecg))},
+                       {QStringLiteral("calibration_pulses"), pulses},
+                       {QStringLiteral("beat_annotations"), beatCounts(ecg)},
                        {QStringLiteral("notes"), QJsonArray::fromStringList(ecg.notes)}};
 }
 
@@ -94,6 +113,10 @@ void printText(QTextStream &out, const Ecg &ecg)
     out << "leads:     " << ecg.leads.size() << '\n';
     for (const LeadSignal &l : ecg.leads) {
         const auto [lo, hi] = std::minmax_element(l.microvolts.begin(), l.microvolts.end());
+        if (!l.hasSignal()) {
+            out << "  " << l.name.leftJustified(5) << " no signal (constant " << QString::number(*lo, 'f', 1) << " uV)\n";
+            continue;
+        }
         out << "  " << l.name.leftJustified(5) << " min " << QString::number(*lo, 'f', 1).rightJustified(9) << " uV  max "
             << QString::number(*hi, 'f', 1).rightJustified(9) << " uV" << (l.derived ? "  (derived)" : "") << '\n';
     }
@@ -105,6 +128,13 @@ void printText(QTextStream &out, const Ecg &ecg)
     for (const Measurement &m : ecg.measurements)
         out << "measured:  " << m.name << ' ' << m.value << ' ' << m.unit << '\n';
     out << "ecgscope:  " << dsp::measureIntervals(ecg).summary() << '\n';
+    if (!ecg.beats.empty()) {
+        const QJsonObject counts = beatCounts(ecg);
+        QStringList parts;
+        for (auto it = counts.begin(); it != counts.end(); ++it)
+            parts << QStringLiteral("%1 %2").arg(it.value().toInt()).arg(it.key());
+        out << "beats:     " << ecg.beats.size() << " annotated by the source (" << parts.join(QStringLiteral(", ")) << ")\n";
+    }
     for (const QString &n : ecg.notes)
         out << "note:      " << n << '\n';
 }

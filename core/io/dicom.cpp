@@ -51,6 +51,25 @@ std::optional<double> microvoltsPerUnit(const QString &unit)
 /// DICOM person names use '^' between components.
 QString personName(const QString &dicom) { return QString(dicom).replace(QLatin1Char('^'), QLatin1Char(' ')).simplified(); }
 
+/// The ECG lead a channel records, by its ChannelSourceSequence; empty for any other channel.
+QString channelLead(DcmItem *definition)
+{
+    DcmItem *source = nullptr;
+    definition->findAndGetSequenceItem(DCM_ChannelSourceSequence, source, 0);
+    return leadFromDicomCode(text(source, DCM_CodeValue), text(source, DCM_CodingSchemeDesignator), text(source, DCM_CodeMeaning));
+}
+
+int ecgChannelCount(DcmItem *group)
+{
+    DcmSequenceOfItems *definitions = nullptr;
+    if (group->findAndGetSequence(DCM_ChannelDefinitionSequence, definitions).bad() || !definitions)
+        return 0;
+    int count = 0;
+    for (unsigned long i = 0; i < definitions->card(); ++i)
+        count += channelLead(definitions->getItem(i)).isEmpty() ? 0 : 1;
+    return count;
+}
+
 void readAnnotations(DcmDataset *ds, Ecg &ecg)
 {
     DcmSequenceOfItems *annotations = nullptr;
@@ -93,31 +112,28 @@ Result<Ecg> readDicom(const QString &path)
         return Result<Ecg>::failure(fail(path, QStringLiteral("cannot parse: %1").arg(QString::fromLatin1(loaded.text()))));
     DcmDataset *ds = file.getDataset();
     const QString sopClass = text(ds, DCM_SOPClassUID);
-    if (sopClass != QLatin1String(kTwelveLead) && sopClass != QLatin1String(kGeneralEcg) && sopClass != QLatin1String(kAmbulatoryEcg))
-        return Result<Ecg>::failure(fail(path, QStringLiteral("SOP class '%1' is not an ECG waveform").arg(sopClass)));
-
+    const bool ecgClass = sopClass == QLatin1String(kTwelveLead) || sopClass == QLatin1String(kGeneralEcg) || sopClass == QLatin1String(kAmbulatoryEcg);
     DcmSequenceOfItems *groups = nullptr;
     if (ds->findAndGetSequence(DCM_WaveformSequence, groups).bad() || !groups || groups->card() == 0)
-        return Result<Ecg>::failure(fail(path, QStringLiteral("no WaveformSequence")));
-    // The rhythm group: labelled RHYTHM, else the ORIGINAL group with the most samples.
+        return Result<Ecg>::failure(fail(path, ecgClass ? QStringLiteral("no WaveformSequence")
+                                                        : QStringLiteral("SOP class '%1' holds no waveform").arg(sopClass)));
+    // The rhythm group: labelled RHYTHM, else the original group with the most ECG leads, then samples
+    // (a hemodynamic file may hold the ECG and the pressures in separate groups).
     DcmItem *group = nullptr;
-    unsigned long bestSamples = 0;
-    for (unsigned long i = 0; i < groups->card() && !group; ++i) {
-        if (text(groups->getItem(i), DCM_MultiplexGroupLabel).compare(QLatin1String("RHYTHM"), Qt::CaseInsensitive) == 0)
-            group = groups->getItem(i);
-    }
-    for (unsigned long i = 0; i < groups->card() && !group; ++i) {
-        Uint32 samples = 0;
+    std::pair<int, Uint32> best{-1, 0};
+    for (unsigned long i = 0; i < groups->card(); ++i) {
         DcmItem *g = groups->getItem(i);
-        g->findAndGetUint32(DCM_NumberOfWaveformSamples, samples);
-        if (text(g, DCM_WaveformOriginality) != QLatin1String("DERIVED") && samples > bestSamples)
-            bestSamples = samples;
-    }
-    for (unsigned long i = 0; i < groups->card() && !group; ++i) {
+        if (text(g, DCM_MultiplexGroupLabel).compare(QLatin1String("RHYTHM"), Qt::CaseInsensitive) == 0) {
+            group = g;
+            break;
+        }
         Uint32 samples = 0;
-        groups->getItem(i)->findAndGetUint32(DCM_NumberOfWaveformSamples, samples);
-        if (samples == bestSamples && text(groups->getItem(i), DCM_WaveformOriginality) != QLatin1String("DERIVED"))
-            group = groups->getItem(i);
+        g->findAndGetUint32(DCM_NumberOfWaveformSamples, samples);
+        const std::pair<int, Uint32> score{ecgChannelCount(g), samples};
+        if (text(g, DCM_WaveformOriginality) != QLatin1String("DERIVED") && score > best) {
+            best = score;
+            group = g;
+        }
     }
     QStringList skipped;
     for (unsigned long i = 0; i < groups->card(); ++i) {
@@ -156,21 +172,28 @@ Result<Ecg> readDicom(const QString &path)
     ecg.sourcePath = QFileInfo(path).absoluteFilePath();
     ecg.sourceFormat = QStringLiteral("DICOM");
     const bool isSigned = interpretation == QLatin1String("SS");
+    QStringList others; // channels that are not ECG leads: listed, not read
     for (Uint16 c = 0; c < channels; ++c) {
         DcmItem *def = definitions->getItem(c);
         DcmItem *source = nullptr, *unitItem = nullptr;
         def->findAndGetSequenceItem(DCM_ChannelSourceSequence, source, 0);
         def->findAndGetSequenceItem(DCM_ChannelSensitivityUnitsSequence, unitItem, 0);
-        QString name = leadFromDicomCode(text(source, DCM_CodeValue), text(source, DCM_CodingSchemeDesignator), text(source, DCM_CodeMeaning));
+        QString name = channelLead(def);
+        const QString meaning = text(source, DCM_CodeMeaning);
+        const QString unit = text(unitItem, DCM_CodeValue);
+        const auto scale = microvoltsPerUnit(unit.isEmpty() ? QStringLiteral("mV") : unit);
+        // Other SOP classes (hemodynamic, electrophysiology) hold ECG leads beside pressures: a channel
+        // counts by its source code there; in an ECG SOP class any voltage channel is ECG.
+        if (!scale || (name.isEmpty() && !ecgClass)) {
+            others << QStringLiteral("%1 (%2)").arg(meaning.isEmpty() ? QStringLiteral("channel %1").arg(c + 1) : meaning,
+                                                    unit.isEmpty() ? QStringLiteral("no unit") : unit);
+            continue;
+        }
         if (name.isEmpty())
-            name = text(source, DCM_CodeMeaning).isEmpty() ? QStringLiteral("channel %1").arg(c + 1) : text(source, DCM_CodeMeaning);
+            name = meaning.isEmpty() ? QStringLiteral("channel %1").arg(c + 1) : meaning;
         const double sensitivity = number(def, DCM_ChannelSensitivity, 1.0);
         const double correction = number(def, DCM_ChannelSensitivityCorrectionFactor, 1.0);
         const double baseline = number(def, DCM_ChannelBaseline, 0.0);
-        const QString unit = text(unitItem, DCM_CodeValue);
-        const auto scale = microvoltsPerUnit(unit.isEmpty() ? QStringLiteral("mV") : unit);
-        if (!scale)
-            return Result<Ecg>::failure(fail(path, QStringLiteral("channel %1 (%2) has sensitivity units '%3', not a voltage").arg(c + 1).arg(name, unit)));
         LeadSignal lead;
         lead.name = name;
         lead.resolutionMicrovolts = sensitivity * correction * *scale;
@@ -182,6 +205,12 @@ Result<Ecg> readDicom(const QString &path)
         }
         ecg.leads.push_back(std::move(lead));
     }
+    if (ecg.leads.empty())
+        return Result<Ecg>::failure(fail(path, QStringLiteral("SOP class '%1': no channel is an ECG lead (%2)").arg(sopClass, others.join(QStringLiteral(", ")))));
+    if (!ecgClass)
+        ecg.notes << QStringLiteral("ECG leads read from a waveform of SOP class %1 (not an ECG SOP class)").arg(sopClass);
+    if (!others.isEmpty())
+        ecg.notes << QStringLiteral("channels that are not ECG leads, not shown: %1").arg(others.join(QStringLiteral(", ")));
     if (!skipped.isEmpty())
         ecg.notes << QStringLiteral("waveform groups not shown: %1").arg(skipped.join(QStringLiteral(", ")));
 

@@ -2,6 +2,7 @@
 
 #include "core/io/dicom.h"
 #include "core/io/edf.h"
+#include "core/io/ishne.h"
 #include "core/io/ecgxml.h"
 #include "core/io/scp.h"
 #include "core/io/wfdb.h"
@@ -60,9 +61,12 @@ Format detectFormat(const QString &path)
         return Format::Dicom;
     if (looksLikeEdf(head))
         return Format::Edf;
+    if (looksLikeIshne(head))
+        return Format::Ishne;
     if (looksLikeXml(head))
         return Format::Xml;
-    if (looksLikeScp(head, f.size()))
+    // SCP by its content, or by its name: the reader then says what a non-conforming file lacks.
+    if (looksLikeScp(head, f.size()) || QFileInfo(path).suffix().compare(QLatin1String("scp"), Qt::CaseInsensitive) == 0)
         return Format::Scp;
     // Numbers in columns: text samples when the name says so (a WFDB header's record line is numbers too).
     static const QStringList textSuffixes{QStringLiteral("csv"), QStringLiteral("txt"), QStringLiteral("tsv"), QStringLiteral("asc")};
@@ -90,10 +94,11 @@ Result<Ecg> readEcg(const QString &path, const ReadOptions &options)
     case Format::Xml: return readEcgXml(path);
     case Format::Scp: return readScp(path);
     case Format::Edf: return readEdf(path);
+    case Format::Ishne: return readIshne(path);
     case Format::Text: return readTextEcg(path, options.text);
     case Format::Unknown: break;
     }
-    return Result<Ecg>::failure(QStringLiteral("%1: format not recognised (supported: WFDB, DICOM, HL7 aECG, GE MUSE, Philips, Schiller and GE CardioSoft XML, SCP-ECG, EDF, text/CSV)").arg(path));
+    return Result<Ecg>::failure(QStringLiteral("%1: format not recognised (supported: WFDB, DICOM, HL7 aECG, GE MUSE, Philips, Schiller and GE CardioSoft XML, SCP-ECG, EDF, ISHNE, text/CSV)").arg(path));
 }
 
 Status writeEcg(const Ecg &ecg, const QString &path, const WriteOptions &options)
@@ -114,12 +119,11 @@ Status writeEcg(const Ecg &ecg, const QString &path, const WriteOptions &options
     if (suffix == QLatin1String("edf"))
         return writeEdf(out, path);
     return writeDicom(out, path, {options.deidentify ? &*options.deidentify : nullptr});
-    return Status::failure(QStringLiteral("%1: cannot write '.%2' files (supported: WFDB .hea, DICOM .dcm)").arg(path, suffix));
 }
 
 QString openFileFilter()
 {
-    return QStringLiteral("ECG records (*.hea *.dat *.mat *.dcm *.xml *.XML *.scp *.SCP *.edf *.EDF *.csv *.txt);;All files (*)");
+    return QStringLiteral("ECG records (*.hea *.dat *.mat *.dcm *.xml *.XML *.scp *.SCP *.edf *.EDF *.ecg *.ECG *.csv *.txt);;All files (*)");
 }
 
 } // namespace ecgscope::io

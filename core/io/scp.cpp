@@ -1,5 +1,6 @@
 #include "core/io/scp.h"
 
+#include "core/io/bytes.h"
 #include "core/io/leadcodes.h"
 
 #include <QFile>
@@ -15,24 +16,6 @@ namespace {
 constexpr qint64 kMaxScpBytes = qint64(64) << 20;
 
 QString fail(const QString &path, const QString &problem) { return QStringLiteral("%1: SCP-ECG: %2").arg(path, problem); }
-
-/// Bounds-checked little-endian reads of the file's bytes; out-of-range reads give 0 and set `overrun`.
-class Bytes {
-public:
-    explicit Bytes(const QByteArray &data) : mData(reinterpret_cast<const uint8_t *>(data.constData())), mSize(size_t(data.size())) {}
-    size_t size() const { return mSize; }
-    const uint8_t *at(size_t offset) const { return mData + offset; }
-    bool has(size_t offset, size_t count) const { return offset <= mSize && count <= mSize - offset; }
-    uint8_t u8(size_t o) const { return has(o, 1) ? mData[o] : (mOverrun = true, 0); }
-    uint16_t u16(size_t o) const { return has(o, 2) ? uint16_t(mData[o] | (mData[o + 1] << 8)) : (mOverrun = true, 0); }
-    uint32_t u32(size_t o) const { return has(o, 4) ? uint32_t(u16(o)) | (uint32_t(u16(o + 2)) << 16) : (mOverrun = true, 0); }
-    bool overrun() const { return mOverrun; }
-
-private:
-    const uint8_t *mData;
-    size_t mSize;
-    mutable bool mOverrun = false;
-};
 
 struct Section {
     size_t offset = 0; ///< 0-based start of the section header
@@ -273,6 +256,12 @@ Result<Ecg> readScp(const QString &path)
     ecg.sourcePath = QFileInfo(path).absoluteFilePath();
     ecg.sourceFormat = QStringLiteral("SCP-ECG");
     const uint32_t declared = b.u32(2);
+    // Either one may be off in a real file; both off is another format under SCP's name (a Healforce
+    // handheld writes 16-bit lengths, 0-based pointers, other CRCs, packed 12-bit samples).
+    if (declared != b.size() && data.mid(6 + 10, 6) != "SCPECG")
+        return Result<Ecg>::failure(fail(path, QStringLiteral("not a conforming SCP-ECG file: it declares %1 bytes and has %2, and section 0 lacks the 'SCPECG' "
+                                                              "identifier (some handheld devices write their own format under this name; not supported)")
+                                                   .arg(declared).arg(b.size())));
     if (declared != b.size())
         ecg.notes << QStringLiteral("warning: the file declares %1 bytes and has %2").arg(declared).arg(b.size());
     if (declared >= 2 && declared <= b.size() && crcCcitt(b.at(2), declared - 2) != b.u16(0))

@@ -33,6 +33,7 @@ struct SignalSpec {
     int initialValue = 0;
     std::optional<int> checksum;
     QString description;
+    bool inferred = false; ///< file, format and gain taken from the next signal (a damaged header): verified against the data
 };
 
 struct Header {
@@ -44,6 +45,7 @@ struct Header {
     std::vector<SignalSpec> signals_;
     QMultiMap<QString, QString> comments; // "#Key: value" lines
     QStringList statements;
+    QString repair; ///< what was done to read a damaged header, for a note
 };
 
 QString fail(const QString &file, const QString &problem)
@@ -82,6 +84,67 @@ QDateTime parseStart(const QStringList &tokens)
     return QDateTime(date, time.isValid() ? time : QTime(0, 0));
 }
 
+/// The fields after the gain: ADC resolution, ADC zero (the baseline unless the gain gave one), initial
+/// value, checksum, block size, description.
+void readSignalTail(SignalSpec &s, const QStringList &tail, int number, bool explicitBaseline)
+{
+    if (tail.size() > 1 && !explicitBaseline)
+        s.baseline = tail[1].toDouble();
+    if (tail.size() > 2)
+        s.initialValue = tail[2].toInt();
+    if (tail.size() > 3)
+        s.checksum = tail[3].toInt();
+    if (tail.size() > 5)
+        s.description = tail.mid(5).join(QLatin1Char(' '));
+    if (s.description.isEmpty())
+        s.description = QStringLiteral("signal %1").arg(number);
+}
+
+/// A signal's format field: format[xN][:skew][+offset].
+const QRegularExpression &formatPattern()
+{
+    static const QRegularExpression re(QStringLiteral("^(\\d+)(x\\d+)?(:\\d+)?(?:\\+(\\d+))?$"));
+    return re;
+}
+
+/// One signal line: file, format[xN][:skew][+offset], gain(baseline)/units, ADC resolution, ADC zero,
+/// initial value, checksum, block size, description. `number` counts from 1, for messages.
+Result<SignalSpec> parseSignalLine(const QString &path, const QStringList &tok, int number)
+{
+    static const QRegularExpression gainRe(QStringLiteral("^([-+0-9.eE]+)(?:\\(([-+0-9]+)\\))?(?:/(\\S+))?$"));
+    if (tok.size() < 2)
+        return Result<SignalSpec>::failure(fail(path, QStringLiteral("signal line '%1' has no format").arg(tok.join(QLatin1Char(' ')))));
+    SignalSpec s;
+    s.fileName = tok[0];
+    const auto fm = formatPattern().match(tok[1]);
+    if (!fm.hasMatch())
+        return Result<SignalSpec>::failure(fail(path, QStringLiteral("signal format '%1' is not understood").arg(tok[1])));
+    if (fm.capturedLength(2) > 0 && fm.captured(2) != QLatin1String("x1"))
+        return Result<SignalSpec>::failure(fail(path, QStringLiteral("multi-frequency signals ('%1') are not supported").arg(tok[1])));
+    s.format = fm.captured(1).toInt();
+    s.byteOffset = fm.captured(4).toLongLong();
+    bool explicitBaseline = false;
+    if (tok.size() > 2) {
+        const auto gm = gainRe.match(tok[2]);
+        if (!gm.hasMatch())
+            return Result<SignalSpec>::failure(fail(path, QStringLiteral("gain '%1' is not understood").arg(tok[2])));
+        const double g = gm.captured(1).toDouble();
+        s.gain = g == 0.0 ? kDefaultGain : g;
+        if (gm.capturedLength(2) > 0) {
+            s.baseline = gm.captured(2).toDouble();
+            explicitBaseline = true;
+        }
+        const auto scale = unitScale(gm.captured(3));
+        if (!scale)
+            return Result<SignalSpec>::failure(fail(path, QStringLiteral("units '%1' of signal %2 are not a voltage")
+                                                          .arg(gm.captured(3))
+                                                          .arg(number)));
+        s.microvoltsPerUnit = *scale;
+    }
+    readSignalTail(s, tok.mid(3), number, explicitBaseline);
+    return s;
+}
+
 Result<Header> parseHeader(const QString &path)
 {
     QFile file(path);
@@ -93,9 +156,8 @@ Result<Header> parseHeader(const QString &path)
 
     Header h;
     bool haveRecordLine = false;
+    QStringList damagedFirstSignal; // signal 1's fields that survived a damaged record line
     static const QRegularExpression ws(QStringLiteral("\\s+"));
-    static const QRegularExpression formatRe(QStringLiteral("^(\\d+)(x\\d+)?(:\\d+)?(?:\\+(\\d+))?$"));
-    static const QRegularExpression gainRe(QStringLiteral("^([-+0-9.eE]+)(?:\\(([-+0-9]+)\\))?(?:/(\\S+))?$"));
     for (QString line : lines) {
         line = line.trimmed();
         if (line.isEmpty())
@@ -131,6 +193,13 @@ Result<Header> parseHeader(const QString &path)
                     return Result<Header>::failure(fail(path, QStringLiteral("sampling frequency '%1' is invalid").arg(tok[2])));
                 h.rateHz = rate;
             }
+            if (tok.size() > 4 && (tok[3].toLongLong(&ok), !ok)) {
+                // The line ran into signal 1's and lost what lay between (CinC's JS01052 as published:
+                // "JS01052 12 500 500000/mV 16 0 15 31255 0 I"): signal 1's fields after its gain remain.
+                damagedFirstSignal = tok.mid(4);
+                h.repair = line;
+                continue;
+            }
             if (tok.size() > 3) {
                 const qint64 n = tok[3].toLongLong(&ok);
                 if (!ok || n < 0)
@@ -138,55 +207,34 @@ Result<Header> parseHeader(const QString &path)
                 if (n > 0)
                     h.sampleCount = n;
             }
+            if (tok.size() > 5 && formatPattern().match(tok[5]).hasMatch()) { // a lost line break: signal 1's line follows
+                auto spec = parseSignalLine(path, tok.mid(4), 1);
+                if (!spec)
+                    return Result<Header>::failure(spec.error());
+                h.signals_.push_back(spec.value());
+                h.repair = line;
+                continue;
+            }
             h.start = parseStart(tok.mid(4));
             continue;
         }
         if (int(h.signals_.size()) == h.signalCount)
             continue; // info strings after the signal lines
-        if (tok.size() < 2)
-            return Result<Header>::failure(fail(path, QStringLiteral("signal line '%1' has no format").arg(line)));
-        SignalSpec s;
-        s.fileName = tok[0];
-        const auto fm = formatRe.match(tok[1]);
-        if (!fm.hasMatch())
-            return Result<Header>::failure(fail(path, QStringLiteral("signal format '%1' is not understood").arg(tok[1])));
-        if (fm.capturedLength(2) > 0 && fm.captured(2) != QLatin1String("x1"))
-            return Result<Header>::failure(fail(path, QStringLiteral("multi-frequency signals ('%1') are not supported").arg(tok[1])));
-        s.format = fm.captured(1).toInt();
-        s.byteOffset = fm.captured(4).toLongLong();
-        bool explicitBaseline = false;
-        if (tok.size() > 2) {
-            const auto gm = gainRe.match(tok[2]);
-            if (!gm.hasMatch())
-                return Result<Header>::failure(fail(path, QStringLiteral("gain '%1' is not understood").arg(tok[2])));
-            const double g = gm.captured(1).toDouble();
-            s.gain = g == 0.0 ? kDefaultGain : g;
-            if (gm.capturedLength(2) > 0) {
-                s.baseline = gm.captured(2).toDouble();
-                explicitBaseline = true;
-            }
-            const auto scale = unitScale(gm.captured(3));
-            if (!scale)
-                return Result<Header>::failure(fail(path, QStringLiteral("units '%1' of signal %2 are not a voltage")
-                                                              .arg(gm.captured(3))
-                                                              .arg(h.signals_.size() + 1)));
-            s.microvoltsPerUnit = *scale;
-        }
-        // tok[3] is the ADC resolution; tok[4] the ADC zero, which is also the default baseline.
-        if (tok.size() > 4 && !explicitBaseline)
-            s.baseline = tok[4].toDouble();
-        if (tok.size() > 5)
-            s.initialValue = tok[5].toInt();
-        if (tok.size() > 6)
-            s.checksum = tok[6].toInt();
-        if (tok.size() > 8)
-            s.description = tok.mid(8).join(QLatin1Char(' '));
-        if (s.description.isEmpty())
-            s.description = QStringLiteral("signal %1").arg(h.signals_.size() + 1);
-        h.signals_.push_back(s);
+        auto spec = parseSignalLine(path, tok, int(h.signals_.size()) + 1);
+        if (!spec)
+            return Result<Header>::failure(spec.error());
+        h.signals_.push_back(spec.value());
     }
     if (!haveRecordLine)
         return Result<Header>::failure(fail(path, QStringLiteral("header has no record line")));
+    if (!damagedFirstSignal.isEmpty() && !h.signals_.empty()) {
+        SignalSpec s = h.signals_.front(); // file, format and gain as signal 2's; checked against the data
+        s.checksum.reset();
+        s.description.clear();
+        readSignalTail(s, damagedFirstSignal, 1, false);
+        s.inferred = true;
+        h.signals_.insert(h.signals_.begin(), s);
+    }
     if (int(h.signals_.size()) != h.signalCount)
         return Result<Header>::failure(fail(path, QStringLiteral("header declares %1 signals but describes %2")
                                                       .arg(h.signalCount)
@@ -350,6 +398,11 @@ QString headerPathFor(const QString &path)
 /// Patient data, labels and statements from the header's comment lines.
 void applyHeaderMetadata(const Header &h, Ecg &ecg)
 {
+    if (!h.repair.isEmpty())
+        ecg.notes << QStringLiteral("damaged header: the record line ran into signal 1's line ('%1'); read as two lines%2")
+                         .arg(h.repair, h.signals_.front().inferred ? QStringLiteral(", signal 1's file, format and gain taken from signal 2's "
+                                                                                    "and checked against its initial value and checksum")
+                                                                   : QString());
     const auto &c = h.comments;
     bool ok = false;
     QString ageText = c.value(QStringLiteral("Age")).trimmed();
@@ -503,6 +556,10 @@ Result<Ecg> readWfdb(const QString &path)
                     lead.microvolts[size_t(t)] = float((raw - s.baseline) * scale);
                 }
             }
+            if (s.inferred && (n == 0 || int(frames[size_t(j)]) != s.initialValue || (s.checksum && checksum16(frames, k, j) != int16_t(*s.checksum))))
+                return Result<Ecg>::failure(fail(headerPath, QStringLiteral("the record line ran into signal 1's line ('%1') and signal 1's data do not match "
+                                                                            "what remains of its description (initial value, checksum): cannot be read safely")
+                                                                 .arg(h.repair)));
             if (s.checksum && n > 0 && checksum16(frames, k, j) != int16_t(*s.checksum))
                 ecg.notes << QStringLiteral("warning: checksum of signal %1 (%2) does not match the header").arg(members[size_t(j)] + 1).arg(lead.name);
         }

@@ -1,5 +1,7 @@
 #include "core/record/ecg.h"
 
+#include "core/dsp/calibrationpulse.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -150,6 +152,7 @@ QString Ecg::finishLoading()
 {
     const QString problem = validate();
     if (problem.isEmpty()) {
+        dsp::removeCalibrationPulses(*this);
         sortLeads();
         deriveMissingLimbLeads();
         noteImplausibleAmplitudes();
@@ -171,7 +174,7 @@ void Ecg::noteImplausibleAmplitudes()
     }
     QStringList flat;
     for (const LeadSignal &l : leads)
-        if (!l.derived && std::all_of(l.microvolts.begin(), l.microvolts.end(), [&l](float v) { return v == l.microvolts.front(); }))
+        if (!l.derived && !l.hasSignal())
             flat << l.name;
     if (!flat.isEmpty())
         notes << QStringLiteral("no signal in %1 (constant: not connected or not recorded)").arg(flat.join(QStringLiteral(", ")));
@@ -193,6 +196,11 @@ void Ecg::noteImplausibleAmplitudes()
     if (coarsest > 20.0)
         notes << QStringLiteral("implausible scale: %1 µV per stored unit is coarser than ECG devices store (1-10 µV); the file's scale may be wrong")
                      .arg(coarsest, 0, 'f', 1);
+}
+
+bool LeadSignal::hasSignal() const
+{
+    return std::any_of(microvolts.begin(), microvolts.end(), [this](float v) { return v != microvolts.front(); });
 }
 
 QString Ecg::validate() const

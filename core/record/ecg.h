@@ -64,6 +64,26 @@ struct LeadSignal {
     std::vector<float> microvolts;
     bool derived = false; ///< computed from other leads, not stored in the source file
     double resolutionMicrovolts = 0.0; ///< the source's step, µV per stored unit (0: not known); writers keep it
+
+    /// False for a lead that holds one constant value (not connected or not recorded).
+    bool hasSignal() const;
+};
+
+/// A beat annotation from the source (an ISHNE .ann file): its sample and the label the file gives
+/// ("N" normal, "V" ventricular, ...).
+struct BeatAnnotation {
+    int sample = 0;
+    QString label;
+};
+
+/// A device's calibration pulse found at one end of a record and cut off it (dsp::removeCalibrationPulses).
+struct CalibrationPulse {
+    bool atStart = false;
+    double amplitudeMicrovolts = 0.0; ///< the step above the flat level beside it (median over leads)
+    double durationMs = 0.0;          ///< the raised plateau
+    double onsetMs = 0.0;             ///< where the plateau starts, in the record as stored
+    int removedFirstSample = 0;       ///< the cut span (pulse and flat samples around it), as stored
+    int removedSamples = 0;
 };
 
 /// A recording: all leads share one sampling rate and length.
@@ -75,6 +95,8 @@ struct Ecg {
     std::vector<Label> labels;
     QStringList statements; ///< the acquiring system's own interpretation text, when the file has it
     std::vector<Measurement> measurements; ///< the acquiring system's own measurements
+    std::vector<BeatAnnotation> beats; ///< the source's own beat annotations, when it has them
+    std::vector<CalibrationPulse> calibrationPulses; ///< cut off the record on loading; the sheet draws them
     QStringList notes;      ///< what EcgScope did to the data on loading (derived leads, ...)
     QString sourcePath;
     QString sourceFormat; ///< "WFDB", "DICOM", ...
@@ -98,8 +120,8 @@ struct Ecg {
     /// equal lead lengths, finite samples. @return an empty string when valid, else the problem.
     QString validate() const;
 
-    /// What every reader does last: validate, then put the leads in standard order and derive missing
-    /// limb leads. @return validate()'s problem (the record is then left as it was), or an empty string
+    /// What every reader does last: validate, cut calibration pulses off the ends, then put the leads in
+    /// standard order and derive missing limb leads. @return validate()'s problem (the record is then left as it was), or an empty string
     QString finishLoading();
     /// Adds notes when most leads exceed 20 mV or a lead's stored step is coarser than 20 µV (a wrong scale
     /// in the file, never a real surface ECG) and for leads that hold a constant (no signal).

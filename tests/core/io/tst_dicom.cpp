@@ -2,6 +2,8 @@
 #include "core/io/reader.h"
 #include "core/synth/generator.h"
 
+#include <dcmtk/dcmdata/dctk.h>
+
 #include <QFile>
 #include <QProcess>
 #include <QStandardPaths>
@@ -38,6 +40,61 @@ Ecg synthetic(double durationMs)
     auto s = synth::generate(o);
     s->ecg.statements << QStringLiteral("Sinus rhythm with ventricular premature complexes");
     return s->ecg;
+}
+
+/// One channel of a waveform group written by hand with DCMTK: its source code, unit and raw samples.
+struct Channel {
+    const char *code, *scheme, *meaning, *unit;
+    double sensitivity;
+    std::vector<Sint16> raw;
+};
+
+/// A MAC-Lab-like Hemodynamic Waveform Storage file (or any SOP class) with one group of these channels.
+QString writeWaveform(const QString &path, const char *sopClass, double rateHz, const std::vector<Channel> &channels)
+{
+    DcmFileFormat file;
+    DcmDataset *ds = file.getDataset();
+    char uid[100];
+    ds->putAndInsertString(DCM_SOPClassUID, sopClass);
+    ds->putAndInsertString(DCM_SOPInstanceUID, dcmGenerateUniqueIdentifier(uid, SITE_INSTANCE_UID_ROOT));
+    ds->putAndInsertString(DCM_Modality, "HD");
+    ds->putAndInsertString(DCM_Manufacturer, "GE Medical Systems");
+    DcmItem *group = nullptr;
+    ds->findOrCreateSequenceItem(DCM_WaveformSequence, group, -2);
+    const size_t samples = channels.front().raw.size();
+    group->putAndInsertString(DCM_WaveformOriginality, "ORIGINAL");
+    group->putAndInsertUint16(DCM_NumberOfWaveformChannels, Uint16(channels.size()));
+    group->putAndInsertUint32(DCM_NumberOfWaveformSamples, Uint32(samples));
+    group->putAndInsertString(DCM_SamplingFrequency, QByteArray::number(rateHz).constData());
+    std::vector<Uint16> data(channels.size() * samples);
+    for (size_t c = 0; c < channels.size(); ++c) {
+        DcmItem *def = nullptr, *source = nullptr, *units = nullptr;
+        group->findOrCreateSequenceItem(DCM_ChannelDefinitionSequence, def, -2);
+        def->findOrCreateSequenceItem(DCM_ChannelSourceSequence, source, -2);
+        source->putAndInsertString(DCM_CodeValue, channels[c].code);
+        source->putAndInsertString(DCM_CodingSchemeDesignator, channels[c].scheme);
+        source->putAndInsertString(DCM_CodeMeaning, channels[c].meaning);
+        def->putAndInsertString(DCM_ChannelSensitivity, QByteArray::number(channels[c].sensitivity).constData());
+        def->findOrCreateSequenceItem(DCM_ChannelSensitivityUnitsSequence, units, -2);
+        units->putAndInsertString(DCM_CodeValue, channels[c].unit);
+        units->putAndInsertString(DCM_CodingSchemeDesignator, "UCUM");
+        def->putAndInsertUint16(DCM_WaveformBitsStored, 16);
+        for (size_t t = 0; t < samples; ++t)
+            data[t * channels.size() + c] = Uint16(channels[c].raw[t]);
+    }
+    group->putAndInsertUint16(DCM_WaveformBitsAllocated, 16);
+    group->putAndInsertString(DCM_WaveformSampleInterpretation, "SS");
+    group->putAndInsertUint16Array(DCM_WaveformData, data.data(), static_cast<unsigned long>(data.size()));
+    file.saveFile(QFile::encodeName(path).constData(), EXS_LittleEndianExplicit);
+    return path;
+}
+
+std::vector<Sint16> wave(double amplitude, double periodSamples, size_t n)
+{
+    std::vector<Sint16> v(n);
+    for (size_t t = 0; t < n; ++t)
+        v[t] = Sint16(std::lround(amplitude * std::sin(2.0 * M_PI * double(t) / periodSamples)));
+    return v;
 }
 
 } // namespace
@@ -150,6 +207,41 @@ private Q_SLOTS:
         QVERIFY2(dump->contains(QStringLiteral("(0012,0062) CS [YES]")), qPrintable(*dump));             // Patient Identity Removed
         QVERIFY2(dump->contains(QStringLiteral("(0028,0303) CS [REMOVED]")), qPrintable(*dump));         // Longitudinal Temporal Information Modified
         QVERIFY2(dump->contains(QStringLiteral("(0008,0023) DA [19000101]")), qPrintable(*dump));        // Content Date: the dummy
+    }
+
+    void readsEcgLeadsOfOtherWaveformClasses()
+    {
+        // GE MAC-Lab stores a resting 12-lead ECG as Hemodynamic Waveform Storage beside pressures.
+        QTemporaryDir dir;
+        const size_t n = 2400; // 10 s at 240 Hz
+        const std::vector<Channel> channels{
+            {"2:1", "MDC", "Lead I", "uV", 2.5, wave(200, 240, n)},
+            {"5.6.3-9-2", "SCPECG", "Lead II", "mV", 0.005, wave(150, 180, n)},
+            {"2:3", "MDC", "Lead V1", "uV", 2.5, wave(-300, 120, n)},
+            {"8867-4", "LN", "Arterial pressure", "mm[Hg]", 0.125, wave(800, 200, n)},
+        };
+        const char *hemodynamic = "1.2.840.10008.5.1.4.1.1.9.2.1";
+        auto ecg = io::readEcg(writeWaveform(dir.filePath(QStringLiteral("maclab.dcm")), hemodynamic, 240.0, channels));
+        QVERIFY2(ecg, qPrintable(ecg.error()));
+        QCOMPARE(ecg->sampleRateHz, 240.0);
+        QCOMPARE(ecg->sampleCount(), int(n));
+        QVERIFY(!ecg->lead(QStringLiteral("Arterial pressure")));
+        // Stored raw x sensitivity: I 2.5 µV, II 5 µV (0.005 mV), V1 2.5 µV per unit.
+        for (const size_t t : {size_t(0), size_t(60), size_t(1234)}) {
+            QCOMPARE(ecg->lead(QStringLiteral("I"))->microvolts[t], float(channels[0].raw[t] * 2.5));
+            QCOMPARE(ecg->lead(QStringLiteral("II"))->microvolts[t], float(channels[1].raw[t] * 5.0));
+            QCOMPARE(ecg->lead(QStringLiteral("V1"))->microvolts[t], float(channels[2].raw[t] * 2.5));
+        }
+        const QString notes = ecg->notes.join(QLatin1Char('\n'));
+        QVERIFY2(notes.contains(QStringLiteral("Arterial pressure (mm[Hg])")), qPrintable(notes));
+        QVERIFY2(notes.contains(QLatin1String(hemodynamic)), qPrintable(notes));
+
+        // Pressures alone: refused, naming what the file holds.
+        auto pressures = io::readEcg(writeWaveform(dir.filePath(QStringLiteral("pressures.dcm")), hemodynamic, 240.0, {channels[3]}));
+        QVERIFY(!pressures);
+        QVERIFY2(pressures.error().contains(QStringLiteral("pressures.dcm: DICOM:")) && pressures.error().contains(QStringLiteral("no channel is an ECG lead"))
+                     && pressures.error().contains(QStringLiteral("Arterial pressure")),
+                 qPrintable(pressures.error()));
     }
 
     void refusesBrokenFiles()

@@ -197,6 +197,18 @@ private Q_SLOTS:
         QVERIFY2(r.error().startsWith(dir.filePath(QStringLiteral("cut.scp")) + QStringLiteral(": SCP-ECG:")), qPrintable(r.error()));
     }
 
+    // A handheld's own format under SCP's name (16-bit length, 0-based pointers): refused with a message.
+    void refusesNonConformingHandheldScp()
+    {
+        const QString path = kSamples + QStringLiteral("scp/62.SCP");
+        if (!QFile::exists(path))
+            QSKIP(qPrintable(path + QStringLiteral(" is absent")));
+        const auto r = io::readEcg(path);
+        QVERIFY(!r);
+        QVERIFY2(r.error().startsWith(path + QStringLiteral(": SCP-ECG: not a conforming SCP-ECG file")), qPrintable(r.error()));
+        QVERIFY2(r.error().contains(QStringLiteral("has 32768")), qPrintable(r.error()));
+    }
+
     void reportsBrokenCrcsBySection()
     {
         QByteArray bytes = minimalScp();

@@ -328,6 +328,46 @@ private Q_SLOTS:
         QCOMPARE(reduced, 33);
     }
 
+    void readsHeaderWhoseRecordLineRanIntoTheFirstSignal_data()
+    {
+        // Element (lead r, sample c) = 100 * r - c: lead I's first sample 0, its checksum 0 - 1 - 2 - 3 = -6.
+        QTest::addColumn<QString>("recordLine");
+        QTest::addColumn<bool>("readable");
+        // CinC's JS01052 as published: a lost line break took the sample count's end and I's file, format, gain.
+        QTest::newRow("bytes lost") << QStringLiteral("X0001 12 500 400000/mV 16 0 0 -6 0 I") << true;
+        QTest::newRow("line break lost") << QStringLiteral("X0001 12 500 4 X0001.mat 16+24 1000/mV 16 0 0 -6 0 I") << true;
+        QTest::newRow("data disagree") << QStringLiteral("X0001 12 500 400000/mV 16 0 0 1234 0 I") << false;
+    }
+    void readsHeaderWhoseRecordLineRanIntoTheFirstSignal()
+    {
+        QFETCH(QString, recordLine);
+        QFETCH(bool, readable);
+        QByteArray mat = le32(30) + le32(12) + le32(4) + le32(0) + le32(4) + QByteArray("val", 4);
+        for (int c = 0; c < 4; ++c)
+            for (int r = 0; r < 12; ++r)
+                mat.append(le16(int16_t(100 * r - c)));
+        QTemporaryDir dir;
+        writeFile(dir.filePath(QStringLiteral("X0001.mat")), mat);
+        QString header = recordLine + QLatin1Char('\n');
+        for (int r = 1; r < 12; ++r)
+            header += QStringLiteral("X0001.mat 16+24 1000/mV 16 0 %1 %2 0 %3\n").arg(100 * r).arg(400 * r - 6).arg(standardLeadNames()[r]);
+        writeFile(dir.filePath(QStringLiteral("X0001.hea")), header.toUtf8());
+        auto ecg = io::readEcg(dir.filePath(QStringLiteral("X0001.hea")));
+        if (!readable) {
+            QVERIFY(!ecg);
+            QVERIFY2(ecg.error().contains(QStringLiteral("X0001.hea: WFDB:")) && ecg.error().contains(QStringLiteral("cannot be read safely")),
+                     qPrintable(ecg.error()));
+            return;
+        }
+        QVERIFY2(ecg, qPrintable(ecg.error()));
+        QCOMPARE(ecg->leadNames(), standardLeadNames());
+        QCOMPARE(ecg->sampleCount(), 4);
+        for (int r = 0; r < 12; ++r)
+            for (int c = 0; c < 4; ++c)
+                QCOMPARE(ecg->leads[size_t(r)].microvolts[size_t(c)], float(100 * r - c));
+        QVERIFY2(ecg->notes.join(QLatin1Char(';')).contains(QStringLiteral("damaged header")), qPrintable(ecg->notes.join(QLatin1Char(';'))));
+    }
+
     void readsReducedLeadChallengeRecord()
     {
         const QString hea = kShared + QStringLiteral("/data/cinc-sample/E07524.hea");
