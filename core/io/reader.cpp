@@ -3,6 +3,7 @@
 #include "core/io/dicom.h"
 #include "core/io/edf.h"
 #include "core/io/ishne.h"
+#include "core/io/mfer.h"
 #include "core/io/ecgxml.h"
 #include "core/io/scp.h"
 #include "core/io/wfdb.h"
@@ -63,6 +64,8 @@ Format detectFormat(const QString &path)
         return Format::Edf;
     if (looksLikeIshne(head))
         return Format::Ishne;
+    if (looksLikeMfer(head))
+        return Format::Mfer;
     if (looksLikeXml(head))
         return Format::Xml;
     // SCP by its content, or by its name: the reader then says what a non-conforming file lacks.
@@ -95,10 +98,11 @@ Result<Ecg> readEcg(const QString &path, const ReadOptions &options)
     case Format::Scp: return readScp(path);
     case Format::Edf: return readEdf(path);
     case Format::Ishne: return readIshne(path);
+    case Format::Mfer: return readMfer(path);
     case Format::Text: return readTextEcg(path, options.text);
     case Format::Unknown: break;
     }
-    return Result<Ecg>::failure(QStringLiteral("%1: format not recognised (supported: WFDB, DICOM, HL7 aECG, GE MUSE, Philips, Schiller and GE CardioSoft XML, SCP-ECG, EDF, ISHNE, text/CSV)").arg(path));
+    return Result<Ecg>::failure(QStringLiteral("%1: format not recognised (supported: WFDB, DICOM, HL7 aECG, GE MUSE, Philips, Schiller and GE CardioSoft XML, SCP-ECG, EDF, ISHNE, MFER, text/CSV)").arg(path));
 }
 
 Status writeEcg(const Ecg &ecg, const QString &path, const WriteOptions &options)
@@ -123,7 +127,7 @@ Status writeEcg(const Ecg &ecg, const QString &path, const WriteOptions &options
 
 QString openFileFilter()
 {
-    return QStringLiteral("ECG records (*.hea *.dat *.mat *.dcm *.xml *.XML *.scp *.SCP *.edf *.EDF *.ecg *.ECG *.csv *.txt);;All files (*)");
+    return QStringLiteral("ECG records (*.hea *.dat *.mat *.dcm *.xml *.XML *.scp *.SCP *.edf *.EDF *.ecg *.ECG *.mwf *.MWF *.csv *.txt);;All files (*)");
 }
 
 } // namespace ecgscope::io

@@ -10,7 +10,7 @@
 namespace ecgscope::io {
 
 /// Formats EcgScope can read, detected from a file's content.
-enum class Format { Unknown, Wfdb, Dicom, Xml, Scp, Edf, Ishne, Text };
+enum class Format { Unknown, Wfdb, Dicom, Xml, Scp, Edf, Ishne, Mfer, Text };
 
 /// Detects the format from the file's content (and, for WFDB, the header beside a signal file).
 Format detectFormat(const QString &path);
