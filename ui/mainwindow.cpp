@@ -7,6 +7,7 @@
 #include "ui/printout.h"
 #include "ui/comparisonview.h"
 #include "ui/reviewpanel.h"
+#include "ui/textoptionsdialog.h"
 #include "ui/trainingwizard.h"
 #include "ui/worklistmodel.h"
 
@@ -547,7 +548,20 @@ void MainWindow::showClassification()
 
 bool MainWindow::openFile(const QString &path)
 {
-    auto result = io::readEcg(path);
+    io::ReadOptions options = mReadOptions.value(path);
+    auto result = io::readEcg(path, options);
+    if (!result && io::detectFormat(path) == io::Format::Text) {
+        // Text files may not say their rate, units or leads: the user tells, until the reader agrees.
+        TextOptionsDialog dialog(path, result.error(), this);
+        while (!result && dialog.exec() == QDialog::Accepted) {
+            options.text = dialog.options();
+            result = io::readEcg(path, options);
+            if (!result)
+                dialog.setProblem(result.error());
+        }
+        if (result)
+            mReadOptions.insert(path, options);
+    }
     if (!result) {
         mError = result.error();
         statusBar()->showMessage(mError);

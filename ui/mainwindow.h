@@ -1,12 +1,14 @@
 #pragma once
 
 #include "core/dsp/intervals.h"
+#include "core/io/reader.h"
 #include "core/ml/classifier.h"
 #include "core/record/deidentify.h"
 #include "core/record/ecg.h"
 #include "ui/printout.h"
 
 #include <QFutureWatcher>
+#include <QHash>
 #include <QMainWindow>
 #include <QPageSize>
 
@@ -99,6 +101,7 @@ private:
     Ecg mEcg;
     dsp::Intervals mIntervals;
     QString mError;
+    QHash<QString, io::ReadOptions> mReadOptions; ///< what the user told about text files this session
     EcgView *mView;
     QLabel *mHeader;
     QLabel *mClassification;

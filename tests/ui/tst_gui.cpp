@@ -9,6 +9,7 @@
 #include "ui/ecgview.h"
 #include "ui/mainwindow.h"
 #include "ui/reviewpanel.h"
+#include "ui/textoptionsdialog.h"
 #include "ui/trainingwizard.h"
 #include "ui/worklistmodel.h"
 #include "tests/ui/testsettings.h"
@@ -281,6 +282,55 @@ private Q_SLOTS:
         QTRY_VERIFY(mWindow->windowTitle().contains(QStringLiteral("rec02.hea")));
         QVERIFY(mWindow->headerLines().join(QLatin1Char('\n')).contains(QStringLiteral("32 y"))); // 30 + 2
         screenshot(QStringLiteral("open-file"));
+    }
+
+    // A CSV of raw counts with neither rate nor units (as research exports and the Contec device write):
+    // the dialog asks, from its defaults, by keyboard; the record then reads in those units.
+    void opensATextFileByAskingWhatItDoesNotSay()
+    {
+        synth::Options o;
+        o.sampleRateHz = 250;
+        o.seed = 7;
+        const Ecg source = synth::generate(o)->ecg;
+        QString csv;
+        for (int t = 0; t < source.sampleCount(); ++t) {
+            QStringList row;
+            for (const LeadSignal &l : source.leads)
+                row << QString::number(std::lround(l.microvolts[size_t(t)] / 5.0f)); // a 5 µV device's counts
+            csv += row.join(QLatin1Char(',')) + QLatin1Char('\n');
+        }
+        const QString file = mDir.filePath(QStringLiteral("counts.csv"));
+        QFile out(file);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(csv.toUtf8());
+        out.close();
+        bool asked = false;
+        answerFileDialog(file);
+        whenModal<ui::TextOptionsDialog>([&](ui::TextOptionsDialog *d) {
+            asked = true;
+            QVERIFY(availableScreen().contains(d->frameGeometry()));
+            screenshot(QStringLiteral("text-options"));
+            // Rate first (it has the focus), then units and leads, as Tab takes a person through them.
+            QWidget *field = QApplication::focusWidget();
+            QTest::keyClick(field, Qt::Key_A, Qt::ControlModifier);
+            QTest::keyClicks(field, QStringLiteral("250"));
+            QTest::keyClick(field, Qt::Key_Tab);
+            field = QApplication::focusWidget();
+            QTest::keyClick(field, Qt::Key_A, Qt::ControlModifier);
+            QTest::keyClicks(field, QStringLiteral("5"));
+            QTest::keyClick(field, Qt::Key_Tab);
+            QTest::keyClicks(QApplication::focusWidget(), source.leadNames().join(QStringLiteral(", ")));
+            QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
+        });
+        chooseMenu(mWindow.get(), QStringLiteral("File"), QStringLiteral("Open..."));
+        QTRY_VERIFY(mWindow->windowTitle().contains(QStringLiteral("counts.csv")));
+        QVERIFY(asked);
+        const Ecg &ecg = mWindow->ecg();
+        QCOMPARE(ecg.sampleRateHz, 250.0);
+        QCOMPARE(ecg.leadNames(), source.leadNames());
+        for (const int t : {0, 100, 2000})
+            QCOMPARE(ecg.lead(QStringLiteral("V2"))->microvolts[size_t(t)], 5.0f * float(std::lround(source.lead(QStringLiteral("V2"))->microvolts[size_t(t)] / 5.0f)));
+        screenshot(QStringLiteral("text-file"));
     }
 
     // At True Scale the screenshot's major grid lines are 5 mm apart at the screen's pixels per mm; fitted
