@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QSaveFile>
 
 namespace ecgscope {
 
@@ -17,6 +18,15 @@ Status createPrivateFile(const QString &path)
     // Permissions first, while the file is still empty: nothing is ever readable by others.
     if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || !f.setPermissions(kOwnerFile))
         return Status::failure(QStringLiteral("%1: cannot create: %2").arg(path, f.errorString()));
+    return success();
+}
+
+Status savePrivateFile(const QString &path, const QByteArray &bytes)
+{
+    QSaveFile f(path);
+    // The temporary file is what becomes `path`: restricted before it holds anything.
+    if (!f.open(QIODevice::WriteOnly) || !f.setPermissions(kOwnerFile) || f.write(bytes) != bytes.size() || !f.commit())
+        return Status::failure(QStringLiteral("%1: cannot write: %2").arg(path, f.errorString()));
     return success();
 }
 

@@ -11,6 +11,9 @@ namespace ecgscope {
 
 /// Creates `path` (or empties it) owner-only (0600), so that a writer opening it afterwards keeps the mode.
 Status createPrivateFile(const QString &path);
+/// Writes `bytes` as `path` all at once (QSaveFile: a failed write leaves no half-written file), owner-only
+/// before the first byte. @return the error as "<path>: cannot write: <reason>"
+Status savePrivateFile(const QString &path, const QByteArray &bytes);
 /// Sets owner-only read and write (0600) on an existing file.
 Status makePrivate(const QString &path);
 /// Creates the folder and its missing parents, each created one 0700 (an existing folder is left as it is).

@@ -1,11 +1,11 @@
 #include "core/dataset/manifest.h"
 
 #include "core/dataset/csv.h"
+#include "core/privatefile.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
 #include <QTextStream>
 
 #include <algorithm>
@@ -86,13 +86,7 @@ Status writeManifest(const Manifest &m, const QString &path)
         s << csvField(base.relativeFilePath(QFileInfo(e.path).absoluteFilePath())) << ',' << csvField(e.patientId) << ',' << csvField(className(e.label)) << ','
           << e.split << ',' << e.fold << ',' << csvField(e.codes.join(QLatin1Char(' '))) << ',' << csvField(e.source) << ',' << e.weight << '\n';
     s.flush();
-    QSaveFile f(path);
-    const QByteArray bytes = text.toUtf8();
-    // Owner-only: patient IDs (the temporary file is what becomes the manifest).
-    if (!f.open(QIODevice::WriteOnly) || !f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) || f.write(bytes) != bytes.size()
-        || !f.commit())
-        return Status::failure(QStringLiteral("%1: cannot write manifest: %2").arg(path, f.errorString()));
-    return success();
+    return savePrivateFile(path, text.toUtf8()); // patient IDs: owner-only
 }
 
 Result<Manifest> readManifest(const QString &path)

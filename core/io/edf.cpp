@@ -1,9 +1,10 @@
 #include "core/io/edf.h"
 
+#include "core/privatefile.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QLocale>
-#include <QSaveFile>
 
 #include <algorithm>
 #include <cmath>
@@ -335,11 +336,7 @@ Status writeEdf(const Ecg &ecg, const QString &path)
                 data += char(d >> 8);
             }
         }
-    QSaveFile out(path);
-    if (!out.open(QIODevice::WriteOnly) || !out.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) || out.write(header) != header.size()
-        || out.write(data) != data.size() || !out.commit())
-        return Status::failure(fail(path, QStringLiteral("cannot write: %1").arg(out.errorString())));
-    return success();
+    return savePrivateFile(path, header + data);
 }
 
 } // namespace ecgscope::io

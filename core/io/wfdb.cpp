@@ -1,11 +1,12 @@
 #include "core/io/wfdb.h"
 
+#include "core/privatefile.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QLocale>
 #include <QMultiMap>
 #include <QRegularExpression>
-#include <QSaveFile>
 #include <QTextStream>
 
 #include <algorithm>
@@ -657,18 +658,9 @@ Status writeWfdb(const Ecg &ecg, const QString &basePath)
         hs << "#Statement: " << QString(s).replace(QLatin1Char('\n'), QLatin1Char(' ')) << '\n';
     hs.flush();
 
-    // QSaveFile: a failed write never leaves a half-written record behind.
-    const auto writeFile = [](const QString &path, const QByteArray &bytes) -> Status {
-        QSaveFile f(path);
-        // Owner-only before a byte is written (the temporary file is what becomes the record).
-        if (!f.open(QIODevice::WriteOnly) || !f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) || f.write(bytes) != bytes.size()
-            || !f.commit())
-            return Status::failure(fail(path, QStringLiteral("cannot write: %1").arg(f.errorString())));
-        return success();
-    };
-    if (auto s = writeFile(base + QStringLiteral(".dat"), payload); !s)
+    if (auto s = savePrivateFile(base + QStringLiteral(".dat"), payload); !s)
         return s;
-    return writeFile(base + QStringLiteral(".hea"), text.toUtf8());
+    return savePrivateFile(base + QStringLiteral(".hea"), text.toUtf8());
 }
 
 } // namespace ecgscope::io
