@@ -68,7 +68,7 @@ int sampleBytes(int type)
 
 class Parser {
 public:
-    Parser(const QByteArray &data) : mData(data) {}
+    explicit Parser(const QByteArray &data) : mData(data) {}
 
     /// An integer of the value's bytes in the file's byte order.
     qint64 integer(const QByteArray &v, bool isSigned) const
@@ -187,8 +187,21 @@ QString unitName(int unit)
 
 bool looksLikeMfer(const QByteArray &head)
 {
-    return head.size() >= 3
-           && ((uchar(head[0]) == 0x40 && uchar(head[1]) == 0x20) || (uchar(head[0]) == ByteOrder && uchar(head[1]) == 1 && uchar(head[2]) <= 1));
+    if (head.size() >= 3 && uchar(head[0]) == 0x40 && uchar(head[1]) == 0x20)
+        return true; // the preamble
+    if (head.size() < 3 || uchar(head[0]) != ByteOrder || uchar(head[1]) != 1 || uchar(head[2]) > 1)
+        return false;
+    // Without a preamble: definitions from the byte order on, one of them saying what the waveform is.
+    Parser p(head);
+    qsizetype pos = 0;
+    uint8_t tag = 0;
+    qint64 channel = 0;
+    QByteArray v;
+    QString problem;
+    while (p.next(pos, tag, channel, v, problem))
+        if (tag == Channels || tag == Interval || tag == LeadCode || tag == Waveform || tag == ChannelAttributes)
+            return true;
+    return false;
 }
 
 Result<Ecg> readMfer(const QString &path)

@@ -88,7 +88,7 @@ QString reviewText(const ReviewState &s)
 bool isCandidate(const QFileInfo &file)
 {
     static const QStringList known{QStringLiteral("hea"), QStringLiteral("dcm"), QStringLiteral("xml"), QStringLiteral("scp"), QStringLiteral("edf")};
-    static const QStringList never{QStringLiteral("dat"), QStringLiteral("mat"), QStringLiteral("csv"), QStringLiteral("json"),
+    static const QStringList never{QStringLiteral("dat"), QStringLiteral("mat"), QStringLiteral("ann"), QStringLiteral("csv"), QStringLiteral("json"),
                                    QStringLiteral("md"),  QStringLiteral("txt"), QStringLiteral("png"), QStringLiteral("pdf"),
                                    QStringLiteral("db"),  QStringLiteral("db-wal"), QStringLiteral("db-shm")};
     const QString suffix = file.suffix().toLower();

@@ -93,6 +93,17 @@ private Q_SLOTS:
         QVERIFY(ecg->notes.join(QLatin1Char(';')).contains(QStringLiteral("the last 2 samples are the null value")));
     }
 
+    // The preamble is optional: without it the definitions themselves must say what the file is.
+    void detectsFilesWithoutPreambleButNotLookalikes()
+    {
+        QTemporaryDir dir;
+        const QByteArray bare = handBuilt(false).mid(34);
+        QCOMPARE(io::detectFormat(writeTestFile(dir, QStringLiteral("bare.mwf"), bare)), io::Format::Mfer);
+        QVERIFY(io::readEcg(dir.filePath(QStringLiteral("bare.mwf"))));
+        // Bytes that happen to start like a byte-order definition, and say nothing else.
+        QCOMPARE(io::detectFormat(writeTestFile(dir, QStringLiteral("ones.bin"), QByteArray(64, '\x01'))), io::Format::Unknown);
+    }
+
     void readsTheNihonKohdenMonitorFile()
     {
         if (!QFile::exists(kSample))
