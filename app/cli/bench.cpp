@@ -99,22 +99,23 @@ int runBench(const QStringList &args)
         return fail(classifier.error());
     const ml::Classifier &model = *classifier.value();
     const int repeats = std::max(3, p.value(QStringLiteral("repeats")).toInt());
-    std::vector<Ecg> records;
-    for (int i = 0; i < repeats; ++i) {
+    std::vector<Ecg> records; // one per rhythm, each measured repeats / 12 times or more
+    for (int i = 0; i < int(synth::allRhythms().size()); ++i) {
         synth::Options o;
         o.rhythm = synth::allRhythms()[size_t(i) % synth::allRhythms().size()];
         o.seed = uint64_t(1000 + i);
         records.push_back(synth::generate(o)->ecg);
     }
     std::vector<double> endToEnd, preprocessing;
-    for (const Ecg &e : records) {
+    for (int i = 0; i < repeats; ++i) {
         QElapsedTimer clock;
         clock.start();
-        if (auto r = ml::prepare(e, model.contract()); !r)
+        if (auto r = ml::prepare(records[size_t(i) % records.size()], model.contract()); !r)
             return fail(r.error());
         preprocessing.push_back(clock.nsecsElapsed() / 1.0e6);
     }
-    for (const Ecg &e : records) {
+    for (int i = 0; i < repeats; ++i) {
+        const Ecg &e = records[size_t(i) % records.size()];
         QElapsedTimer clock;
         clock.start();
         if (auto r = model.classify(e); !r)

@@ -91,7 +91,11 @@ Result<Prepared> prepare(const Ecg &ecg, const InputContract &c, double strideMs
     const QString invalid = ecg.validate();
     if (!invalid.isEmpty())
         return Result<Prepared>::failure(QStringLiteral("%1: %2").arg(ecg.sourcePath, invalid));
-    const Ecg at = dsp::resample(ecg, c.sampleRateHz);
+    // The leads at the model's rate (and nothing else of the record: QRS detection needs only them).
+    Ecg at;
+    at.sampleRateHz = c.sampleRateHz;
+    for (const LeadSignal &l : ecg.leads)
+        at.leads.push_back({l.name, dsp::resample(l.microvolts, ecg.sampleRateHz, c.sampleRateHz), l.derived, l.resolutionMicrovolts});
     const auto sections = dsp::bandpass(c.bandLowHz, c.bandHighHz, c.sampleRateHz);
     const int n = at.sampleCount();
     Prepared p;
@@ -105,9 +109,12 @@ Result<Prepared> prepare(const Ecg &ecg, const InputContract &c, double strideMs
             continue;
         }
         filtered.push_back(dsp::filtfilt(lead->microvolts, sections, c.sampleRateHz));
-        std::vector<float> sorted = filtered.back();
-        std::sort(sorted.begin(), sorted.end());
-        spans.push_back(sorted[size_t(0.99 * (n - 1))] - sorted[size_t(0.01 * (n - 1))]);
+        // The 1st to 99th percentile: two selections, not a sort.
+        std::vector<float> v = filtered.back();
+        const auto hi = v.begin() + long(0.99 * (n - 1)), lo = v.begin() + long(0.01 * (n - 1));
+        std::nth_element(v.begin(), hi, v.end());
+        std::nth_element(v.begin(), lo, hi);
+        spans.push_back(*hi - *lo);
     }
     if (spans.empty())
         return Result<Prepared>::failure(QStringLiteral("%1: none of the model's leads (%2) is in the record").arg(ecg.sourcePath, c.leads.join(QStringLiteral(", "))));
