@@ -17,23 +17,41 @@ Biquad normalised(double b0, double b1, double b2, double a0, double a1, double 
     return {b0 / a0, b1 / a0, b2 / a0, a1 / a0, a2 / a0};
 }
 
-void runForward(std::vector<double> &x, const Biquad &s)
+/// Four channels' values at one instant: one AVX register of doubles (two SSE ones). Only ever a local
+/// or read through `Packed`: memory holds plain doubles, whatever its alignment.
+using Lanes = double __attribute__((vector_size(4 * sizeof(double))));
+using Packed = double __attribute__((vector_size(4 * sizeof(double)), aligned(8), may_alias));
+
+/// One section over groups of four channels, `frames` instants each (x: [instant][channel], channels a
+/// multiple of four), forwards or backwards in time. Transposed direct form II, per channel exactly as
+/// for one signal; an AVX/FMA clone where the CPU has it (four channels per instruction).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("fma", "default")))
+#endif
+void runSection(double *x, long frames, size_t groups, const Biquad &s, bool backwards)
 {
-    // Transposed direct form II.
-    double z1 = 0.0, z2 = 0.0;
+    std::vector<double> state(8 * groups, 0.0); // z1 and z2 of each group
+    auto *z = reinterpret_cast<Packed *>(state.data());
+    auto *rows = reinterpret_cast<Packed *>(x);
+    const long first = backwards ? frames - 1 : 0, step = backwards ? -1 : 1;
     // Start in the steady state for the first sample, so a DC offset does not produce a step response.
     const double dcGain = (s.b0 + s.b1 + s.b2) / (1.0 + s.a1 + s.a2);
-    if (!x.empty() && std::isfinite(dcGain)) {
-        const double x0 = x.front(), y0 = dcGain * x0;
-        z2 = s.b2 * x0 - s.a2 * y0;
-        z1 = s.b1 * x0 - s.a1 * y0 + z2;
+    if (std::isfinite(dcGain)) {
+        for (size_t g = 0; g < groups; ++g) {
+            const Lanes x0 = rows[size_t(first) * groups + g], y0 = dcGain * x0;
+            z[2 * g + 1] = s.b2 * x0 - s.a2 * y0;
+            z[2 * g] = s.b1 * x0 - s.a1 * y0 + z[2 * g + 1];
+        }
     }
-    for (double &v : x) {
-        const double in = v;
-        const double out = s.b0 * in + z1;
-        z1 = s.b1 * in - s.a1 * out + z2;
-        z2 = s.b2 * in - s.a2 * out;
-        v = out;
+    for (long t = 0; t < frames; ++t) {
+        Packed *row = rows + size_t(first + step * t) * groups;
+        for (size_t g = 0; g < groups; ++g) {
+            const Lanes in = row[g], z1 = z[2 * g], z2 = z[2 * g + 1];
+            const Lanes out = s.b0 * in + z1;
+            z[2 * g] = s.b1 * in - s.a1 * out + z2;
+            z[2 * g + 1] = s.b2 * in - s.a2 * out;
+            row[g] = out;
+        }
     }
 }
 
@@ -59,27 +77,48 @@ Biquad Biquad::notch(double centreHz, double rateHz, double q)
 
 std::vector<float> filtfilt(const std::vector<float> &samples, const std::vector<Biquad> &sections, double rateHz)
 {
-    const long n = long(samples.size());
-    if (n < 2 || sections.empty())
-        return samples;
+    return filtfilt(std::vector<const std::vector<float> *>{&samples}, sections, rateHz).front();
+}
+
+std::vector<std::vector<float>> filtfilt(const std::vector<const std::vector<float> *> &signals, const std::vector<Biquad> &sections, double rateHz)
+{
+    std::vector<std::vector<float>> out;
+    const long n = signals.empty() ? 0 : long(signals.front()->size());
+    const bool sameLength = std::all_of(signals.begin(), signals.end(), [n](const std::vector<float> *s) { return long(s->size()) == n; });
+    if (!sameLength) { // one at a time
+        for (const std::vector<float> *s : signals)
+            out.push_back(filtfilt(std::vector<const std::vector<float> *>{s}, sections, rateHz).front());
+        return out;
+    }
+    if (n < 2 || sections.empty()) {
+        for (const std::vector<float> *s : signals)
+            out.push_back(*s);
+        return out;
+    }
     const long pad = std::min(n - 1, std::max(1L, long(rateHz)));
+    const size_t channels = signals.size(), groups = (channels + 3) / 4, stride = 4 * groups;
+    const long frames = n + 2 * pad;
+    // [instant][channel] with channels rounded up to whole groups of four (the spare ones stay zero).
     // Odd reflection about the end samples keeps value and slope continuous.
-    std::vector<double> x;
-    x.reserve(size_t(n + 2 * pad));
-    for (long i = pad; i >= 1; --i)
-        x.push_back(2.0 * samples.front() - samples[size_t(i)]);
-    x.insert(x.end(), samples.begin(), samples.end());
-    for (long i = n - 2; i >= n - 1 - pad; --i)
-        x.push_back(2.0 * samples.back() - samples[size_t(i)]);
+    std::vector<double> x(size_t(frames) * stride, 0.0);
+    for (size_t c = 0; c < channels; ++c) {
+        const std::vector<float> &v = *signals[c];
+        const auto at = [&](long t) -> double & { return x[size_t(t) * stride + c]; };
+        for (long i = 1; i <= pad; ++i) {
+            at(pad - i) = 2.0 * v.front() - v[size_t(i)];
+            at(pad + n - 1 + i) = 2.0 * v.back() - v[size_t(n - 1 - i)];
+        }
+        for (long i = 0; i < n; ++i)
+            at(pad + i) = v[size_t(i)];
+    }
     for (const Biquad &s : sections)
-        runForward(x, s);
-    std::reverse(x.begin(), x.end());
+        runSection(x.data(), frames, groups, s, false);
     for (const Biquad &s : sections)
-        runForward(x, s);
-    std::reverse(x.begin(), x.end());
-    std::vector<float> out(static_cast<size_t>(n));
-    for (long i = 0; i < n; ++i)
-        out[size_t(i)] = float(x[size_t(i + pad)]);
+        runSection(x.data(), frames, groups, s, true);
+    out.assign(channels, std::vector<float>(size_t(n)));
+    for (size_t c = 0; c < channels; ++c)
+        for (long i = 0; i < n; ++i)
+            out[c][size_t(i)] = float(x[size_t(pad + i) * stride + c]);
     return out;
 }
 
@@ -128,8 +167,12 @@ Ecg filtered(const Ecg &ecg, const DisplayFilter &filter)
     const std::vector<Biquad> s = filter.sections(ecg.sampleRateHz);
     if (s.empty())
         return out;
-    for (LeadSignal &lead : out.leads)
-        lead.microvolts = filtfilt(lead.microvolts, s, ecg.sampleRateHz);
+    std::vector<const std::vector<float> *> signals;
+    for (const LeadSignal &lead : ecg.leads)
+        signals.push_back(&lead.microvolts);
+    std::vector<std::vector<float>> f = filtfilt(signals, s, ecg.sampleRateHz);
+    for (size_t l = 0; l < f.size(); ++l)
+        out.leads[l].microvolts = std::move(f[l]);
     return out;
 }
 

@@ -125,9 +125,10 @@ Intervals measureIntervals(const Ecg &ecg)
     const int length = pre + post + 1;
 
     const std::vector<Biquad> band = bandpass(0.5, 40.0, fs);
-    std::vector<std::vector<float>> leads;
+    std::vector<const std::vector<float> *> independent;
     for (const LeadSignal *l : independentLeads(ecg))
-        leads.push_back(filtfilt(l->microvolts, band, fs));
+        independent.push_back(&l->microvolts);
+    const std::vector<std::vector<float>> leads = filtfilt(independent, band, fs);
 
     // Dominant beats: not premature, QRS shaped like the majority's. A beat at the record's edge is
     // judged on the part of its QRS window the record holds (it lacks a neighbour, not a shape).

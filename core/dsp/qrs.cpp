@@ -16,10 +16,11 @@ std::vector<int> detectQrs(const Ecg &ecg)
         return {};
     const std::vector<Biquad> band{Biquad::highpass(5.0, fs), Biquad::lowpass(std::min(15.0, 0.45 * fs), fs)};
     std::vector<double> energy(size_t(n), 0.0);
-    std::vector<std::vector<float>> filtered;
-    for (const LeadSignal &lead : ecg.leads) {
-        filtered.push_back(filtfilt(lead.microvolts, band, fs));
-        const auto &f = filtered.back();
+    std::vector<const std::vector<float> *> signals;
+    for (const LeadSignal &lead : ecg.leads)
+        signals.push_back(&lead.microvolts);
+    const std::vector<std::vector<float>> filtered = filtfilt(signals, band, fs); // all leads at once
+    for (const std::vector<float> &f : filtered) {
         // Five-point derivative, squared.
         for (int i = 2; i + 2 < n; ++i) {
             const double d = (2.0 * f[size_t(i + 2)] + f[size_t(i + 1)] - f[size_t(i - 1)] - 2.0 * f[size_t(i - 2)]) * fs / 8.0;

@@ -99,16 +99,24 @@ Result<Prepared> prepare(const Ecg &ecg, const InputContract &c, double strideMs
     const auto sections = dsp::bandpass(c.bandLowHz, c.bandHighHz, c.sampleRateHz);
     const int n = at.sampleCount();
     Prepared p;
-    std::vector<std::vector<float>> filtered;
-    std::vector<double> spans;
+    std::vector<const std::vector<float> *> present;
     for (const QString &name : c.leads) {
         const LeadSignal *lead = at.lead(name);
-        if (!lead) {
+        if (!lead)
             p.missingLeads << name;
+        else
+            present.push_back(&lead->microvolts);
+    }
+    std::vector<std::vector<float>> bandpassed = dsp::filtfilt(present, sections, c.sampleRateHz); // all leads at once
+    std::vector<std::vector<float>> filtered; // the contract's leads in order, empty where missing
+    std::vector<double> spans;
+    size_t next = 0;
+    for (const QString &name : c.leads) {
+        if (!at.lead(name)) {
             filtered.emplace_back();
             continue;
         }
-        filtered.push_back(dsp::filtfilt(lead->microvolts, sections, c.sampleRateHz));
+        filtered.push_back(std::move(bandpassed[next++]));
         // The 1st to 99th percentile: two selections, not a sort.
         std::vector<float> v = filtered.back();
         const auto hi = v.begin() + long(0.99 * (n - 1)), lo = v.begin() + long(0.01 * (n - 1));
