@@ -1,7 +1,7 @@
 #include "ui/reviewpanel.h"
 
 #include "core/dataset/classes.h"
-#include "core/io/reader.h"
+#include "core/ml/pipeline.h"
 #include "ui/worklistmodel.h"
 
 #include <QtCharts/QBarCategoryAxis>
@@ -253,26 +253,50 @@ void ReviewPanel::classifyAll()
     mProgress->show();
     mCancel->show();
     mCancelFlag = std::make_shared<std::atomic_bool>(false);
-    // The worker reads and classifies; the database is written on this (the GUI) thread, which owns
-    // the connection, one transaction per record.
+    // The worker runs the pipeline (reading and preparing in parallel, the network in batches); the
+    // database is written on this (the GUI) thread, which owns the connection, a transaction per batch.
     mBatch.setFuture(QtConcurrent::run([this, todo, classifier = mClassifier, cancel = mCancelFlag] {
-        for (const auto &[id, path] : todo) {
-            if (*cancel)
-                return;
-            auto ecg = io::readEcg(path);
-            auto prediction = ecg ? classifier->classify(ecg.value()) : Result<ml::Prediction>::failure(ecg.error());
-            QMetaObject::invokeMethod(this, [this, id = id, prediction = std::move(prediction)] {
-                if (!prediction)
-                    fail(prediction.error());
-                else if (Status s = mDb->setPrediction(id, mClassifier->modelId(), prediction->probabilities, prediction->topClass); !s)
-                    fail(s.error());
-                mProgress->setValue(++mBatchDone);
-                mModel->refresh(id);
-                if (id == mCurrent)
-                    showCurrent();
-            }, Qt::QueuedConnection);
-        }
+        struct Cancel : Progress {
+            std::shared_ptr<std::atomic_bool> flag;
+            bool cancelled() const override { return *flag; }
+        } progress;
+        progress.flag = cancel;
+        QStringList paths;
+        for (const auto &entry : todo)
+            paths << entry.second;
+        std::vector<std::pair<qint64, Result<ml::Prediction>>> pending;
+        const auto post = [&] {
+            QMetaObject::invokeMethod(this, [this, batch = std::move(pending)] { storePredictions(batch); }, Qt::QueuedConnection);
+            pending.clear();
+        };
+        ml::classifyFiles(*classifier, paths, [&](ml::FileOutcome &&o) {
+            pending.emplace_back(todo[o.index].first, std::move(o.prediction));
+            if (pending.size() >= 32)
+                post();
+        }, {}, &progress);
+        if (!pending.empty())
+            post();
     }));
+}
+
+void ReviewPanel::storePredictions(const std::vector<std::pair<qint64, Result<ml::Prediction>>> &batch)
+{
+    std::vector<store::StudyDatabase::NewPrediction> rows;
+    for (const auto &[id, prediction] : batch) {
+        if (prediction)
+            rows.push_back({id, prediction->probabilities, prediction->topClass});
+        else
+            fail(prediction.error());
+    }
+    if (Status s = mDb->setPredictions(mClassifier->modelId(), rows); !s)
+        fail(s.error());
+    mBatchDone += int(batch.size());
+    mProgress->setValue(mBatchDone);
+    for (const auto &entry : batch) {
+        mModel->refresh(entry.first);
+        if (entry.first == mCurrent)
+            showCurrent();
+    }
 }
 
 void ReviewPanel::cancelClassification()

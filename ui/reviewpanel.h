@@ -95,6 +95,8 @@ private:
     void changeFilter(const std::function<void()> &change);
     void useDatabase(); ///< the opened database with the current classifier
     void fail(const QString &message);
+    /// Writes a batch of the worker's predictions (one transaction) and updates their rows.
+    void storePredictions(const std::vector<std::pair<qint64, Result<ml::Prediction>>> &batch);
 
     std::shared_ptr<ml::Classifier> mClassifier;
     std::unique_ptr<store::StudyDatabase> mDb;

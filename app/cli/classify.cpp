@@ -2,6 +2,7 @@
 #include "app/cli/trainoptions.h"
 #include "core/io/reader.h"
 #include "core/ml/classifier.h"
+#include "core/ml/pipeline.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -29,16 +30,17 @@ int runClassify(const QStringList &args)
     QTextStream out(stdout);
     QJsonArray results;
     int failures = 0;
-    for (const QString &file : p.positionalArguments()) {
-        auto ecg = io::readEcg(file);
-        auto prediction = ecg ? model.classify(ecg.value()) : Result<ml::Prediction>::failure(ecg.error());
+    // Files are read and prepared in parallel and classified in batches; results come in input order.
+    ml::classifyFiles(model, p.positionalArguments(), [&](ml::FileOutcome &&outcome) {
+        const QString &file = outcome.path;
+        const Result<ml::Prediction> &prediction = outcome.prediction;
         if (!prediction) {
             ++failures;
             if (p.isSet(QStringLiteral("json")))
                 results.append(QJsonObject{{QStringLiteral("file"), file}, {QStringLiteral("error"), prediction.error()}});
             else
                 QTextStream(stderr) << "ecgscope-cli: " << prediction.error() << '\n';
-            continue;
+            return;
         }
         const ml::Prediction &pr = prediction.value();
         if (p.isSet(QStringLiteral("json"))) {
@@ -52,7 +54,7 @@ int runClassify(const QStringList &args)
                                        {QStringLiteral("probabilities"), probs},
                                        {QStringLiteral("windows"), pr.windows},
                                        {QStringLiteral("warnings"), QJsonArray::fromStringList(pr.warnings)}});
-            continue;
+            return;
         }
         out << file << ": " << model.classNames()[pr.topClass] << " (" << QString::number(pr.probabilities[size_t(pr.topClass)], 'f', 3) << ")  [";
         for (int c = 0; c < model.classNames().size(); ++c)
@@ -63,7 +65,7 @@ int runClassify(const QStringList &args)
         out << '\n';
         for (const QString &w : pr.warnings)
             out << "  warning: " << w << '\n';
-    }
+    });
     if (p.isSet(QStringLiteral("json")))
         out << QJsonDocument(results).toJson();
     return failures == 0 ? 0 : 1;

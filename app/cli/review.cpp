@@ -4,6 +4,7 @@
 #include "core/dataset/classes.h"
 #include "core/io/reader.h"
 #include "core/ml/classifier.h"
+#include "core/ml/pipeline.h"
 #include "core/store/studydb.h"
 
 #include <QCommandLineParser>
@@ -34,7 +35,7 @@ int runReview(const QStringList &args)
     p.setApplicationDescription(QStringLiteral(
         "The study database of the review workflow (SQLite). Actions:\n"
         "  import DB PATH...            add files and folders (recursively); duplicates are skipped, unreadable files listed\n"
-        "  classify DB                  classify every record without a prediction of the model, one transaction each\n"
+        "  classify DB [--commit-every N]  classify every record without a prediction of the model (a transaction per N records)\n"
         "  list DB                      the worklist (--flagged: flagged and unreviewed only)\n"
         "  confirm|reject DB ID         review a record (--user, --comment)\n"
         "  relabel DB CLASS ID...       set the label of records (1-7 or a class name) in one transaction (--user, --reason)\n"
@@ -48,6 +49,7 @@ int runReview(const QStringList &args)
     p.addOption({QStringLiteral("comment"), QStringLiteral("Review comment."), QStringLiteral("TEXT")});
     p.addOption({QStringLiteral("reason"), QStringLiteral("Why (recorded in the audit trail)."), QStringLiteral("TEXT"), QStringLiteral("relabel")});
     p.addOption({QStringLiteral("flagged"), QStringLiteral("list: flagged, unreviewed records only.")});
+    p.addOption({QStringLiteral("commit-every"), QStringLiteral("classify: records per transaction (default 64)."), QStringLiteral("N"), QStringLiteral("64")});
     p.addOption({QStringLiteral("deidentify"),
                  QStringLiteral("Exports: remove patient data (names, birth dates, institution, authors, typed comments; IDs become pseudonyms keyed by "
                                 "the database's secret key; dates removed).")});
@@ -89,20 +91,41 @@ int runReview(const QStringList &args)
         auto rows = db.worklist(modelId);
         if (!rows)
             return fail(rows.error());
-        int done = 0, failures = 0;
+        QStringList paths;
+        std::vector<qint64> ids;
         for (const store::WorklistRow &r : rows.value()) {
-            if (!r.modelId.isEmpty())
-                continue;
-            auto ecg = io::readEcg(r.path);
-            auto prediction = ecg ? classifier.value()->classify(ecg.value()) : Result<ml::Prediction>::failure(ecg.error());
-            Status stored = prediction ? db.setPrediction(r.id, modelId, prediction->probabilities, prediction->topClass) : Status::failure(prediction.error());
-            if (!stored) {
-                ++failures;
-                QTextStream(stderr) << "ecgscope-cli: " << stored.error() << '\n';
-                continue;
+            if (r.modelId.isEmpty()) {
+                paths << r.path;
+                ids.push_back(r.id);
             }
-            ++done;
         }
+        // Predictions are committed a batch at a time: one transaction per --commit-every records (a killed
+        // run loses at most the batch it was writing).
+        const size_t commitEvery = size_t(std::max(1, p.value(QStringLiteral("commit-every")).toInt()));
+        int done = 0, failures = 0;
+        std::vector<store::StudyDatabase::NewPrediction> pending;
+        const auto flush = [&] {
+            if (pending.empty())
+                return;
+            if (Status s = db.setPredictions(modelId, pending); !s) {
+                failures += int(pending.size());
+                QTextStream(stderr) << "ecgscope-cli: " << s.error() << '\n';
+            } else {
+                done += int(pending.size());
+            }
+            pending.clear();
+        };
+        ml::classifyFiles(*classifier.value(), paths, [&](ml::FileOutcome &&o) {
+            if (!o.prediction) {
+                ++failures;
+                QTextStream(stderr) << "ecgscope-cli: " << o.prediction.error() << '\n';
+                return;
+            }
+            pending.push_back({ids[o.index], o.prediction->probabilities, o.prediction->topClass});
+            if (pending.size() >= commitEvery)
+                flush();
+        });
+        flush();
         out << done << " classified with " << modelId << (failures ? QStringLiteral(", %1 failed").arg(failures) : QString()) << '\n';
         return failures ? 1 : 0;
     }

@@ -1,7 +1,7 @@
 #include "core/ml/classifier.h"
 
-#include "core/io/reader.h"
 #include "core/ml/nets.h"
+#include "core/ml/pipeline.h"
 #include "core/ml/runtime.h"
 #include "core/ml/tensors.h"
 #include "core/ml/training.h"
@@ -194,25 +194,39 @@ Result<Prediction> Classifier::classify(const Ecg &ecg) const
     auto prepared = prepare(ecg, d->contract);
     if (!prepared)
         return Result<Prediction>::failure(prepared.error());
+    return classifyPrepared({&prepared.value()}).front();
+}
+
+std::vector<Prediction> Classifier::classifyPrepared(const std::vector<const Prepared *> &records) const
+{
+    if (records.empty())
+        return {};
     c10::InferenceMode guard; // thread-local: set in the calling (worker) thread
-    const auto [x, f] = windowsTensors(prepared.value(), d->contract);
-    const auto perWindow = d->probabilities(x, f);
-    Prediction p;
-    // The windows' probabilities are averaged: a record is as abnormal as its windows are on average.
-    std::vector<float> mean(perWindow.front().size(), 0.0f);
-    for (const auto &w : perWindow)
-        for (size_t c = 0; c < w.size(); ++c)
-            mean[c] += w[c] / float(perWindow.size());
-    p.probabilities = applyTemperature(mean, d->calibration.temperature);
-    p.topClass = decide(p.probabilities, d->calibration.thresholds, d->fallbackClass);
-    p.windows = int(prepared->windows.size());
-    for (const Window &w : prepared->windows)
-        p.windowStartsMs.push_back(w.startMs);
-    for (const auto &w : perWindow)
-        p.windowProbabilities.push_back(applyTemperature(w, d->calibration.temperature));
-    if (!prepared->missingLeads.isEmpty())
-        p.warnings << QStringLiteral("leads missing from the record (set to zero): %1").arg(prepared->missingLeads.join(QStringLiteral(", ")));
-    return p;
+    const auto [x, f] = windowsTensors(records, d->contract);
+    const auto perWindow = d->probabilities(x, f); // every record's windows in one pass
+    std::vector<Prediction> out;
+    size_t row = 0;
+    for (const Prepared *prepared : records) {
+        Prediction p;
+        const auto first = perWindow.begin() + long(row), last = first + long(prepared->windows.size());
+        row += prepared->windows.size();
+        // The windows' probabilities are averaged: a record is as abnormal as its windows are on average.
+        std::vector<float> mean(first->size(), 0.0f);
+        for (auto w = first; w != last; ++w)
+            for (size_t c = 0; c < w->size(); ++c)
+                mean[c] += (*w)[c] / float(prepared->windows.size());
+        p.probabilities = applyTemperature(mean, d->calibration.temperature);
+        p.topClass = decide(p.probabilities, d->calibration.thresholds, d->fallbackClass);
+        p.windows = int(prepared->windows.size());
+        for (const Window &w : prepared->windows)
+            p.windowStartsMs.push_back(w.startMs);
+        for (auto w = first; w != last; ++w)
+            p.windowProbabilities.push_back(applyTemperature(*w, d->calibration.temperature));
+        if (!prepared->missingLeads.isEmpty())
+            p.warnings << QStringLiteral("leads missing from the record (set to zero): %1").arg(prepared->missingLeads.join(QStringLiteral(", ")));
+        out.push_back(std::move(p));
+    }
+    return out;
 }
 
 Result<std::vector<float>> Classifier::saliency(const Ecg &ecg, int cls) const
@@ -230,7 +244,7 @@ Result<std::vector<float>> Classifier::saliency(const Ecg &ecg, int cls) const
             output = int(g);
     if (output < 0)
         return Result<std::vector<float>>::failure(QStringLiteral("%1: the model has no class %2").arg(d->modelId).arg(cls));
-    auto [x, f] = windowsTensors(prepared.value(), d->contract);
+    auto [x, f] = windowsTensors({&prepared.value()}, d->contract);
     x.requires_grad_(true);
     // autograd::grad, not backward(): nothing accumulates in the shared weights' .grad, so concurrent
     // calls stay independent.
@@ -258,24 +272,39 @@ Result<std::vector<float>> Classifier::saliency(const Ecg &ecg, int cls) const
 Result<Scores> Classifier::score(const dataset::Manifest &manifest, const QString &split, Progress *progress) const
 {
     const auto entries = manifest.inSplit(split);
+    QStringList paths;
+    for (const dataset::Entry *e : entries)
+        paths << e->path;
+    // The first unreadable record ends the evaluation (a score without it would not be the split's).
+    struct StopOnFailure : Progress {
+        Progress *outer = nullptr;
+        QString failure;
+        QString what;
+        void report(qint64 done, qint64 total, const QString &) override
+        {
+            if (outer)
+                outer->report(done, total, what);
+        }
+        bool cancelled() const override { return !failure.isEmpty() || (outer && outer->cancelled()); }
+    } watch;
+    watch.outer = progress;
+    watch.what = QStringLiteral("evaluating %1").arg(split.isEmpty() ? QStringLiteral("records") : split);
     Scores s;
     const int k = std::max(int(d->classes.size()), manifest.classCount);
-    for (size_t i = 0; i < entries.size(); ++i) {
-        if (progress && progress->cancelled())
-            return Result<Scores>::failure(QStringLiteral("evaluation cancelled"));
-        auto ecg = io::readEcg(entries[i]->path);
-        if (!ecg)
-            return Result<Scores>::failure(ecg.error());
-        auto p = classify(ecg.value());
-        if (!p)
-            return Result<Scores>::failure(p.error());
-        s.truth.push_back(entries[i]->label);
-        s.decided.push_back(p->topClass);
-        p->probabilities.resize(size_t(k), 0.0f);
-        s.probabilities.push_back(p->probabilities);
-        if (progress)
-            progress->report(qint64(i + 1), qint64(entries.size()), QStringLiteral("evaluating %1").arg(split.isEmpty() ? QStringLiteral("records") : split));
-    }
+    const size_t delivered = classifyFiles(*this, paths, [&](FileOutcome &&o) {
+        if (!o.prediction) {
+            watch.failure = o.prediction.error();
+            return;
+        }
+        s.truth.push_back(entries[o.index]->label);
+        s.decided.push_back(o.prediction->topClass);
+        o.prediction->probabilities.resize(size_t(k), 0.0f);
+        s.probabilities.push_back(std::move(o.prediction->probabilities));
+    }, {}, &watch);
+    if (!watch.failure.isEmpty())
+        return Result<Scores>::failure(watch.failure);
+    if (delivered < entries.size())
+        return Result<Scores>::failure(QStringLiteral("evaluation cancelled"));
     return s;
 }
 

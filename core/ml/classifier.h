@@ -38,6 +38,9 @@ public:
     ~Classifier();
 
     Result<Prediction> classify(const Ecg &ecg) const;
+    /// Classifies records already prepared (ml::prepare with contract()) in one pass of the network over
+    /// all their windows: how a batch of records is classified fast. One prediction per record, in order.
+    std::vector<Prediction> classifyPrepared(const std::vector<const Prepared *> &records) const;
     /// Which parts of the record drove the score of class `cls`: |gradient x input| of the first stage's
     /// output for that class (or its group), summed over leads, smoothed over 50 ms, the maximum over
     /// overlapping windows, normalised to a maximum of 1. One value per 10 ms from the record's start.

@@ -75,19 +75,23 @@ Result<SplitTensors> loadSplit(const dataset::Manifest &manifest, const QString 
     return t;
 }
 
-std::pair<torch::Tensor, torch::Tensor> windowsTensors(const Prepared &prepared, const InputContract &contract)
+std::pair<torch::Tensor, torch::Tensor> windowsTensors(const std::vector<const Prepared *> &records, const InputContract &contract)
 {
-    const int64_t w = int64_t(prepared.windows.size());
-    const int64_t features = contract.features.size();
+    int64_t w = 0;
+    for (const Prepared *p : records)
+        w += int64_t(p->windows.size());
+    const int64_t features = contract.features.size(), values = int64_t(contract.leads.size()) * contract.samples;
     torch::Tensor x = torch::empty({w, int64_t(contract.leads.size()), contract.samples});
     torch::Tensor f = torch::zeros({w, features});
     float *px = x.data_ptr<float>();
     float *pf = f.data_ptr<float>();
-    for (int64_t i = 0; i < w; ++i) {
-        const auto &v = prepared.windows[size_t(i)].values;
-        std::memcpy(px + i * int64_t(v.size()), v.data(), v.size() * sizeof(float));
-        const auto &fv = prepared.windows[size_t(i)].features;
-        std::memcpy(pf + i * features, fv.data(), fv.size() * sizeof(float));
+    for (const Prepared *p : records) {
+        for (const Window &window : p->windows) {
+            std::memcpy(px, window.values.data(), size_t(values) * sizeof(float));
+            std::memcpy(pf, window.features.data(), window.features.size() * sizeof(float));
+            px += values;
+            pf += features;
+        }
     }
     return {x, f};
 }

@@ -24,7 +24,7 @@ struct SplitTensors {
 Result<SplitTensors> loadSplit(const dataset::Manifest &manifest, const QString &split, const InputContract &contract,
                                Progress *progress, int shardIndex = 0, int shardCount = 1, uint64_t seed = 0);
 
-/// Windows of one prepared record as [windows, leads, samples] and [windows, features] tensors.
-std::pair<torch::Tensor, torch::Tensor> windowsTensors(const Prepared &prepared, const InputContract &contract);
+/// The windows of prepared records, one after another, as [windows, leads, samples] and [windows, features].
+std::pair<torch::Tensor, torch::Tensor> windowsTensors(const std::vector<const Prepared *> &records, const InputContract &contract);
 
 } // namespace ecgscope::ml

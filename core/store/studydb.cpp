@@ -429,29 +429,42 @@ Status StudyDatabase::setStates(const std::vector<std::pair<qint64, ReviewState>
 
 Status StudyDatabase::setPrediction(qint64 record, const QString &modelId, const std::vector<float> &probabilities, int top)
 {
-    if (probabilities.empty() || top < 0 || top >= int(probabilities.size()))
-        return Status::failure(QStringLiteral("%1: invalid prediction for record %2").arg(mPath).arg(record));
-    QJsonArray array;
-    for (float p : probabilities)
-        array.append(double(p));
-    const auto before = state(record);
-    if (!before)
-        return Status::failure(before.error());
+    return setPredictions(modelId, {{record, probabilities, top}});
+}
+
+Status StudyDatabase::setPredictions(const QString &modelId, const std::vector<NewPrediction> &predictions)
+{
+    for (const NewPrediction &p : predictions)
+        if (p.probabilities.empty() || p.decidedClass < 0 || p.decidedClass >= int(p.probabilities.size()))
+            return Status::failure(QStringLiteral("%1: invalid prediction for record %2").arg(mPath).arg(p.record));
     mDb.transaction();
     QSqlQuery q(mDb);
     q.prepare(QStringLiteral("INSERT OR REPLACE INTO predictions (record_id, model_id, probabilities, top_class, probability, created_at)"
                              " VALUES (?, ?, ?, ?, ?, ?)"));
-    for (const QVariant &v : {QVariant(record), QVariant(modelId), QVariant(QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact))),
-                              QVariant(top), QVariant(double(probabilities[size_t(top)])), QVariant(now())})
-        q.addBindValue(v);
-    Status s = exec(q, mPath, "store a prediction");
-    if (s && !before->label) {
-        // The prediction and the label it gives an unlabelled record commit together.
-        ReviewState next = before.value();
-        next.label = top;
-        next.labelOrigin = QStringLiteral("model");
-        next.labelAuthor = QStringLiteral("model:") + modelId;
-        s = writeState(record, before.value(), next, next.labelAuthor, QStringLiteral("classified"));
+    Status s = success();
+    for (size_t i = 0; i < predictions.size() && s; ++i) {
+        const NewPrediction &p = predictions[i];
+        const auto before = state(p.record);
+        if (!before) {
+            s = Status::failure(before.error());
+            break;
+        }
+        QJsonArray array;
+        for (float x : p.probabilities)
+            array.append(double(x));
+        int column = 0; // positions, as the statement is reused for every record
+        for (const QVariant &v : {QVariant(p.record), QVariant(modelId), QVariant(QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact))),
+                                  QVariant(p.decidedClass), QVariant(double(p.probabilities[size_t(p.decidedClass)])), QVariant(now())})
+            q.bindValue(column++, v);
+        s = exec(q, mPath, "store a prediction");
+        if (s && !before->label) {
+            // The prediction and the label it gives an unlabelled record commit together.
+            ReviewState next = before.value();
+            next.label = p.decidedClass;
+            next.labelOrigin = QStringLiteral("model");
+            next.labelAuthor = QStringLiteral("model:") + modelId;
+            s = writeState(p.record, before.value(), next, next.labelAuthor, QStringLiteral("classified"));
+        }
     }
     if (!s) {
         mDb.rollback();

@@ -106,6 +106,14 @@ public:
     /// decided class (its thresholds applied). A record without a label gets that class as its label
     /// (origin "model"), audited like any edit.
     Status setPrediction(qint64 record, const QString &modelId, const std::vector<float> &probabilities, int decidedClass);
+    /// One model's predictions for several records, as setPrediction each, in one transaction: a batch
+    /// commits whole or not at all (a process killed in it loses that batch, never an earlier one).
+    struct NewPrediction {
+        qint64 record = 0;
+        std::vector<float> probabilities;
+        int decidedClass = -1;
+    };
+    Status setPredictions(const QString &modelId, const std::vector<NewPrediction> &predictions);
 
     /// Sets the review state of several records in one transaction (one record or a bulk relabel; undo
     /// and redo pass the earlier states back). Writes an audit row for every field that changes.

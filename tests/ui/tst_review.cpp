@@ -25,7 +25,7 @@ using namespace ecgscope;
 
 namespace {
 
-QStringList writeRecords(const QString &folder, int count)
+QStringList writeRecords(const QString &folder, int count, double durationMs = 10000.0)
 {
     QDir().mkpath(folder);
     QStringList files;
@@ -34,6 +34,7 @@ QStringList writeRecords(const QString &folder, int count)
         synth::Options o;
         o.rhythm = rhythms[i % 4];
         o.seed = uint64_t(i + 1);
+        o.durationMs = durationMs;
         auto s = synth::generate(o);
         s->ecg.labels.clear(); // unlabelled: the model's class becomes the label
         s->ecg.patient.id = QStringLiteral("P%1").arg(i);
@@ -98,7 +99,8 @@ private Q_SLOTS:
     void batchClassifiesWithoutFreezingAndCancels()
     {
         QTemporaryDir dir;
-        writeRecords(dir.filePath(QStringLiteral("data")), 24);
+        // A minute each (11 windows): a batch holds a few records, so a cancel lands between batches.
+        writeRecords(dir.filePath(QStringLiteral("data")), 24, 60000.0);
         ui::ReviewPanel panel(bundledModel());
         panel.show();
         QCOMPARE(panel.openDatabase(dir.filePath(QStringLiteral("s.ecgdb"))), QString());
