@@ -121,10 +121,53 @@ for name, ours, theirs, who in (("WFDB format 16, 10 s 12-lead 500 Hz", "load-wf
 print("\n## Import and classify a folder of 1,000 synthetic records (10 s, 12 leads, 500 Hz), end to end\n")
 print("| step | wall time | peak memory (RSS) |")
 print("|---|---|---|")
+records = len(load("python-pipeline.json")["decided"]) if load("python-pipeline.json") else 1000
 for step, name in (("`ecgscope-cli review import` (read, hash, store, labels)", "time-import.txt"),
-                   ("`ecgscope-cli review classify` (bundled model, one transaction per record)", "time-classify.txt")):
+                   ("`ecgscope-cli review classify` (bundled model, the pipeline, a transaction per 64 records)", "time-classify.txt")):
     wall, rss = wall_and_rss(name)
-    print(f"| {step} | {wall:.1f} s ({1000 / wall:.0f} records/s) | {rss:.0f} MiB |")
+    print(f"| {step} | {wall:.1f} s ({records / wall:.0f} records/s) | {rss:.0f} MiB |")
+
+print("\n## Classification: one ECG, and folders of records\n")
+one = {}
+for line in open(os.path.join(W, "bench-one.txt")):
+    if ": median" in line or "batch 1:" in line:
+        key = line.split(",")[0].split(":")[0].split(" (")[0].strip()
+        one[key] = float(line.split("median ")[-1].split(" ms")[0]) if ": median" in line else float(line.split(": ")[1].split(" ms")[0])
+network = one.get("network only", 0.0)
+print("One 10 s 12-lead 500 Hz ECG in memory, bundled ResNet, 1 LibTorch thread (`ecgscope-cli bench`), medians:\n")
+print("| step | ms |")
+print("|---|---|")
+print(f"| preprocessing alone (resample 500 → 100 Hz, 0.5-40 Hz zero-phase band-pass, standardise) | {one.get('preprocessing only', 0):.3f} |")
+print(f"| network alone, batch 1 | {network:.2f} |")
+print(f"| end to end (`Classifier::classify`) | {one.get('end-to-end classify', 0):.2f} (network + {one.get('end-to-end classify', 0) - network:.2f}) |")
+seq_wall, seq_rss = wall_and_rss("time-classify-sequential.txt")
+pipe_wall, pipe_rss = wall_and_rss("time-classify-files.txt")
+ten_wall, ten_rss = wall_and_rss("time-classify-10000.txt")
+py = load("python-pipeline.json")
+py_wall, py_rss = wall_and_rss("time-python-pipeline.txt")
+ours = json.load(open(os.path.join(W, "classify-files.json")))
+classes = {name: i for i, name in enumerate(next(iter(ours))["probabilities"].keys())}
+argmax = [classes[max(r["probabilities"], key=r["probabilities"].get)] for r in ours]
+agree = sum(a == b for a, b in zip(argmax, py["decided"])) / len(argmax)
+print(f"\n{records} WFDB records (10 s, 12 leads, 500 Hz) classified from their files, wall time of the whole process "
+      f"(start-up included), 2 cores:\n")
+print("| run | wall time | records/s | peak memory (RSS) | vs Python |")
+print("|---|---|---|---|---|")
+rows = (("Python: numpy reading, `scipy.signal.resample_poly` + `filtfilt`, PyTorch batches of 32, same weights (`bench/python_pipeline.py`, 2 threads)", py_wall, py_rss, records),
+        ("`ecgscope-cli classify --workers 1 --batch 1` (one record at a time)", seq_wall, seq_rss, records),
+        ("`ecgscope-cli classify` (the pipeline: a reader thread, batches of 32 windows)", pipe_wall, pipe_rss, records),
+        ("`ecgscope-cli classify`, the same files 10 times (10,000 records)", ten_wall, ten_rss, 10 * records))
+for name, wall, rss, n in rows:
+    print(f"| {name} | {wall:.2f} s | {n / wall:.0f} | {rss:.0f} MiB | {ratio(n / wall, records / py_wall)} |")
+print(f"\nEcgScope's and the Python pipeline's arg-max classes agree on {100 * agree:.1f}% of the records (the two resample with "
+      f"different filters: EcgScope's windowed sinc, scipy's polyphase Kaiser FIR).\n")
+start = load("startup.json")
+print("Start-up, medians of 10 runs:\n")
+print("| process | seconds |")
+print("|---|---|")
+print(f"| an empty C++ program linked to Debian's LibTorch (its load alone: 290 shared libraries, their static initialisers) | {start['empty_libtorch_s']:.3f} |")
+print(f"| `ecgscope-cli --version` | {start['version_s']:.3f} |")
+print(f"| `ecgscope-cli classify sample.hea` (first and only result) | {start['classify_s']:.3f} |")
 
 print("\n## Viewer redraw\n")
 print("```")

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 missing=()
-for p in python3-torch python3-pydicom python3-numpy time; do
+for p in python3-torch python3-pydicom python3-numpy python3-scipy time; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -66,6 +66,35 @@ echo "== import and classify 1,000 records end to end"
 "$BIN/ecgscope-cli" dataset synth --per-class 167 --no-other --rate 500 --seed 11 -o "$W/e2e" >/dev/null
 /usr/bin/time -v "$BIN/ecgscope-cli" review import "$W/e2e.ecgdb" "$W/e2e/records" > /dev/null 2> "$W/time-import.txt"
 /usr/bin/time -v "$BIN/ecgscope-cli" review classify "$W/e2e.ecgdb" > "$W/classify.txt" 2> "$W/time-classify.txt"
+
+echo "== one ECG: preprocessing, network, end to end (bundled model, 1 thread)"
+"$BIN/ecgscope-cli" bench --threads 1 --repeats 300 > "$W/bench-one.txt"
+
+echo "== the classification pipeline on the same 1,000 records, and the Python pipeline a researcher would write"
+MODEL="$BIN/../share/ecgscope/models/default"
+files=("$W"/e2e/records/*.hea)
+/usr/bin/time -v "$BIN/ecgscope-cli" classify --workers 1 --batch 1 "${files[@]}" > /dev/null 2> "$W/time-classify-sequential.txt"
+/usr/bin/time -v "$BIN/ecgscope-cli" classify --json "${files[@]}" > "$W/classify-files.json" 2> "$W/time-classify-files.txt"
+tenfold=()
+for i in 1 2 3 4 5 6 7 8 9 10; do tenfold+=("${files[@]}"); done
+/usr/bin/time -v "$BIN/ecgscope-cli" classify "${tenfold[@]}" > /dev/null 2> "$W/time-classify-10000.txt"
+/usr/bin/time -v "$PY" bench/python_pipeline.py --threads 2 "$MODEL" "${files[@]}" > "$W/python-pipeline.json" 2> "$W/time-python-pipeline.txt"
+
+echo "== start-up: a process that only loads LibTorch, ecgscope-cli --version, classify one file"
+printf 'int main() { return 0; }\n' > "$W/empty.cpp"
+g++ "$W/empty.cpp" -o "$W/empty-libtorch" -Wl,--no-as-needed -ltorch_cpu -lc10
+"$PY" - "$BIN/ecgscope-cli" "$W/empty-libtorch" "$BIN/../share/ecgscope/samples/sample.hea" > "$W/startup.json" <<'PYTHON'
+import json, statistics, subprocess, sys, time
+def median_s(cmd):
+    times = []
+    for _ in range(10):
+        start = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+cli, empty, sample = sys.argv[1:]
+print(json.dumps({"empty_libtorch_s": median_s([empty]), "version_s": median_s([cli, "--version"]), "classify_s": median_s([cli, "classify", sample])}))
+PYTHON
 
 echo "== viewer"
 QT_QPA_PLATFORM=offscreen "$BIN/ecgscope-bench-viewer" --repeats 50 > "$W/viewer.txt"

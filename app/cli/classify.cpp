@@ -10,6 +10,8 @@
 #include <QJsonObject>
 #include <QTextStream>
 
+#include <algorithm>
+
 namespace ecgscope::cli {
 
 int runClassify(const QStringList &args)
@@ -19,6 +21,8 @@ int runClassify(const QStringList &args)
     p.addHelpOption();
     p.addOption({QStringLiteral("model"), QStringLiteral("Model folder (default: the bundled model)."), QStringLiteral("DIR")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
+    p.addOption({QStringLiteral("workers"), QStringLiteral("Threads reading and preparing files (default: one per core but one)."), QStringLiteral("N"), QStringLiteral("0")});
+    p.addOption({QStringLiteral("batch"), QStringLiteral("Windows per pass of the network (default 32; 1 classifies one record at a time)."), QStringLiteral("N"), QStringLiteral("32")});
     p.addPositionalArgument(QStringLiteral("files"), QStringLiteral("ECG files."), QStringLiteral("FILE..."));
     p.process(args);
     if (p.positionalArguments().isEmpty())
@@ -31,6 +35,7 @@ int runClassify(const QStringList &args)
     QJsonArray results;
     int failures = 0;
     // Files are read and prepared in parallel and classified in batches; results come in input order.
+    const ml::PipelineOptions pipeline{p.value(QStringLiteral("workers")).toInt(), std::max(1, p.value(QStringLiteral("batch")).toInt())};
     ml::classifyFiles(model, p.positionalArguments(), [&](ml::FileOutcome &&outcome) {
         const QString &file = outcome.path;
         const Result<ml::Prediction> &prediction = outcome.prediction;
@@ -65,7 +70,7 @@ int runClassify(const QStringList &args)
         out << '\n';
         for (const QString &w : pr.warnings)
             out << "  warning: " << w << '\n';
-    });
+    }, pipeline);
     if (p.isSet(QStringLiteral("json")))
         out << QJsonDocument(results).toJson();
     return failures == 0 ? 0 : 1;
