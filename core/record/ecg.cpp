@@ -172,12 +172,31 @@ void Ecg::noteImplausibleAmplitudes()
         if (peak > 0.0f)
             peaks.push_back(peak);
     }
-    QStringList flat;
-    for (const LeadSignal &l : leads)
-        if (!l.derived && !l.hasSignal())
+    QStringList flat, noise;
+    int stored = 0;
+    for (const LeadSignal &l : leads) {
+        if (l.derived)
+            continue;
+        ++stored;
+        if (!l.hasSignal()) {
             flat << l.name;
+            continue;
+        }
+        // An ECG moves a small part of its range from one sample to the next; samples decoded with the
+        // wrong encoding or from the wrong bytes jump across all of it (white noise: a third on average).
+        const auto [lo, hi] = std::minmax_element(l.microvolts.begin(), l.microvolts.end());
+        double step = 0.0;
+        for (size_t t = 1; t < l.microvolts.size(); ++t)
+            step += std::abs(double(l.microvolts[t]) - l.microvolts[t - 1]);
+        const double range = double(*hi) - *lo;
+        if (range > 2000.0 && step / double(l.microvolts.size() - 1) > 0.15 * range)
+            noise << l.name;
+    }
     if (!flat.isEmpty())
         notes << QStringLiteral("no signal in %1 (constant: not connected or not recorded)").arg(flat.join(QStringLiteral(", ")));
+    if (!noise.isEmpty() && 2 * noise.size() >= stored)
+        notes << QStringLiteral("implausible signal: %1 jump across most of their range from sample to sample (noise, not ECG); the file's "
+                                "encoding may not be what it declares").arg(noise.join(QStringLiteral(", ")));
     if (peaks.empty())
         return;
     std::nth_element(peaks.begin(), peaks.begin() + long(peaks.size() / 2), peaks.end());

@@ -124,7 +124,8 @@ struct Ecg {
     /// standard order and derive missing limb leads. @return validate()'s problem (the record is then left as it was), or an empty string
     QString finishLoading();
     /// Adds notes when most leads exceed 20 mV or a lead's stored step is coarser than 20 µV (a wrong scale
-    /// in the file, never a real surface ECG) and for leads that hold a constant (no signal).
+    /// in the file, never a real surface ECG), when most leads are noise spanning millivolts (a wrong
+    /// encoding), and for leads that hold a constant (no signal).
     void noteImplausibleAmplitudes();
 };
 

@@ -1,12 +1,58 @@
 #include "core/record/ecg.h"
+#include "core/synth/generator.h"
 
+#include <QDir>
 #include <QTest>
+
+#include "tests/core/io/testfiles.h"
+
+#include <random>
 
 using namespace ecgscope;
 
 class TestEcg : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // Bytes decoded with the wrong encoding look like full-scale noise (an SCP-ECG 1.3 file at 183 nV per
+    // unit came out as +-6 mV of it): said in a note. ECG, however noisy, is not.
+    void notesNoiseSpanningMillivolts()
+    {
+        std::mt19937 random(5);
+        std::uniform_int_distribution<int> raw(-32768, 32767);
+        Ecg noise;
+        noise.sampleRateHz = 1000.0;
+        for (const char *name : {"I", "II", "V1", "V2", "V3", "V4", "V5", "V6"}) { // the 8 leads SCP stores
+            LeadSignal l{QLatin1String(name), {}, false, 0.183};
+            for (int t = 0; t < 10000; ++t)
+                l.microvolts.push_back(float(raw(random) * 0.183));
+            noise.leads.push_back(l);
+        }
+        QVERIFY(noise.finishLoading().isEmpty());
+        QVERIFY2(noise.notes.join(QLatin1Char(';')).contains(QStringLiteral("implausible signal: I, II, V1, V2, V3, V4, V5, V6 jump")), qPrintable(noise.notes.join(QLatin1Char(';'))));
+        synth::Options o;
+        o.noiseLevel = 3.0; // three times the generator's realistic noise
+        o.rhythm = synth::Rhythm::AtrialFibrillation;
+        Ecg ecg = synth::generate(o)->ecg;
+        ecg.notes.clear();
+        ecg.noteImplausibleAmplitudes();
+        QVERIFY2(!ecg.notes.join(QLatin1Char(';')).contains(QStringLiteral("implausible")), qPrintable(ecg.notes.join(QLatin1Char(';'))));
+    }
+
+    void noRealRecordIsCalledNoise()
+    {
+        const QString shared = QStringLiteral(ECGSCOPE_SHARED_DIR);
+        if (!QDir(shared).exists())
+            QSKIP("../shared is absent");
+        int records = 0;
+        for (const QString &folder : {QStringLiteral("/samples"), QStringLiteral("/data")}) {
+            for (const auto &[file, ecg] : readableRecordsBelow(shared + folder)) {
+                ++records;
+                QVERIFY2(!ecg.notes.join(QLatin1Char(';')).contains(QStringLiteral("implausible signal")), qPrintable(file));
+            }
+        }
+        QVERIFY(records > 800);
+    }
+
     void canonicalNames()
     {
         QCOMPARE(canonicalLeadName(QStringLiteral("avr")), QStringLiteral("aVR"));
