@@ -29,6 +29,7 @@ QJsonObject toJson(const dsp::Intervals &m)
     add("qt_ms", m.qtMs);
     add("qtc_bazett_ms", m.qtcBazettMs);
     add("qtc_fridericia_ms", m.qtcFridericiaMs);
+    add("qrs_axis_deg", m.qrsAxisDeg);
     return o;
 }
 

@@ -98,6 +98,8 @@ QString Intervals::summary() const
         parts << QStringLiteral("QT/QTc %1/%2 ms").arg(*qtMs, 0, 'f', 0).arg(*qtcBazettMs, 0, 'f', 0);
     else
         parts << QStringLiteral("QT -");
+    if (qrsAxisDeg)
+        parts << QStringLiteral("axis %1°").arg(*qrsAxisDeg, 0, 'f', 0);
     return parts.join(QStringLiteral(", "));
 }
 
@@ -265,6 +267,16 @@ Intervals measureIntervals(const Ecg &ecg)
     m.qrsOnsetMs = ms(onset);
     m.qrsOffsetMs = ms(offset);
     m.qrsMs = *m.qrsOffsetMs - *m.qrsOnsetMs;
+    // Frontal axis: independentLeads puts I and II first when the record has them.
+    if (ecg.lead(QStringLiteral("I")) && ecg.lead(QStringLiteral("II"))) {
+        const auto area = [&](const std::vector<double> &b) {
+            const double level = std::accumulate(b.begin() + baseStart, b.begin() + baseStart + flat, 0.0) / flat;
+            return std::accumulate(b.begin() + onset, b.begin() + offset + 1, 0.0) - level * (offset - onset + 1);
+        };
+        const double x = area(beat[0]), y = (area(beat[1]) - 0.5 * x) * 2.0 / std::sqrt(3.0);
+        if (std::hypot(x, y) > 0.0)
+            m.qrsAxisDeg = std::atan2(y, x) * 180.0 / M_PI;
+    }
 
     // T end: after the T peak's steepest descent, where the magnitude reaches baseline (5% of the T peak)
     // or stops falling.

@@ -18,8 +18,9 @@ struct Intervals {
     std::optional<double> pOnsetMs, qrsOnsetMs, qrsOffsetMs, tEndMs; ///< relative to the R peak
     std::optional<double> prMs, qrsMs, qtMs;
     std::optional<double> qtcBazettMs, qtcFridericiaMs; ///< QT / RR^(1/2), QT / RR^(1/3) with RR in s
+    std::optional<double> qrsAxisDeg; ///< frontal QRS axis, -180 to 180° (0° = lead I, +90° = aVF)
 
-    /// One line for a header, e.g. "HR 72 bpm, RR 833 ± 12 ms, PR 160 ms, QRS 92 ms, QT/QTc 380/416 ms".
+    /// One line for a header, e.g. "HR 72 bpm, RR 833 ± 12 ms, PR 160 ms, QRS 92 ms, QT/QTc 380/416 ms, axis 45°".
     QString summary() const;
 };
 
@@ -30,7 +31,9 @@ struct Intervals {
 /// 20 µV, passed slowly; or where the leads stop moving, as with ST elevation), T end where the magnitude
 /// after the T peak falls to 5% of it or stops falling, P onset likewise for the largest wave 40-450 ms
 /// before the QRS, when the dominant beats are regular and each has that wave (no PR in fibrillation;
-/// flutter waves tied to the QRS can pass for P waves). A measurement is left empty when it cannot be found.
+/// flutter waves tied to the QRS can pass for P waves). The frontal QRS axis from the median beat's net QRS
+/// areas in I and aVF (II − I/2, whose lead vector is √3/2 long), above their isoelectric levels. A
+/// measurement is left empty when it cannot be found.
 Intervals measureIntervals(const Ecg &ecg);
 
 } // namespace ecgscope::dsp

@@ -503,6 +503,11 @@ Result<Synthetic> generate(const Options &o)
     truth.atrialRateBpm = s.atrialRateBpm;
     truth.qrsMs = pt.qrsMs;
     truth.qtcMs = pt.qtcMs;
+    // The net QRS vector: each lobe's dipole times its area (its widths, as renderBeat draws them).
+    Vec3 net = pt.q * (0.08 * pt.qrsMs) + pt.r * (pt.rSigmaFraction * pt.qrsMs) + pt.s * (0.09 * pt.qrsMs);
+    if (pt.conduction == Conduction::RightBundleBranchBlock)
+        net = net + pt.rPrime * (0.09 * pt.qrsMs);
+    truth.qrsAxisDeg = std::atan2(net.y, net.x) * 180.0 / kPi;
     truth.conduction = pt.conduction;
     truth.stChanges = pt.stChanges;
     for (double p : s.pOnsetsMs) {

@@ -74,6 +74,7 @@ struct Truth {
     double atrialRateBpm = 0.0; ///< nominal atrial rate (0 when there is no organised atrial activity)
     double qrsMs = 0.0;         ///< QRS duration of the patient's normal beats
     double qtcMs = 0.0;         ///< Bazett-corrected QT of the patient's normal beats
+    double qrsAxisDeg = 0.0;    ///< frontal axis of the normal beats' net QRS vector (their lobes' areas), 0° = lead I, +90° = aVF
     std::vector<Beat> beats;
     std::vector<double> pOnsetsMs; ///< every sinus P wave drawn, conducted or not
     std::vector<double> ectopicPOnsetsMs; ///< premature atrial (PAC) P waves

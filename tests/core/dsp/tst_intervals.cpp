@@ -4,7 +4,10 @@
 
 #include <QFile>
 
+#include <QDir>
 #include <QTest>
+
+#include "tests/core/io/testfiles.h"
 
 #include <cmath>
 #include <numeric>
@@ -102,6 +105,50 @@ private Q_SLOTS:
         // The normal beats' QRS and PR are measured, not the wide ectopic one's.
         QVERIFY2(m.prMs, qPrintable(m.summary()));
         QVERIFY2(m.qrsMs && std::abs(*m.qrsMs - s->truth.qrsMs) <= 25.0, qPrintable(m.summary()));
+    }
+
+    // The frontal QRS axis against the generator's net QRS vector (normal conduction, arms not swapped),
+    // over the whole range of axes it draws (-45 to +110°), with realistic noise.
+    void frontalAxisMatchesTheGenerator()
+    {
+        std::vector<double> errors;
+        for (uint64_t seed = 1; seed <= 24; ++seed) {
+            synth::Options o;
+            o.rhythm = seed % 2 ? Rhythm::Sinus : Rhythm::SinusTachycardia;
+            o.seed = seed;
+            o.variants = false;
+            const auto s = synth::generate(o);
+            const dsp::Intervals m = dsp::measureIntervals(s->ecg);
+            QVERIFY2(m.qrsAxisDeg, qPrintable(m.summary()));
+            const double error = std::remainder(*m.qrsAxisDeg - s->truth.qrsAxisDeg, 360.0);
+            QVERIFY2(std::abs(error) <= 15.0, qPrintable(QStringLiteral("seed %1: %2°, true %3°").arg(seed).arg(*m.qrsAxisDeg).arg(s->truth.qrsAxisDeg)));
+            errors.push_back(error);
+        }
+        qInfo("axis error vs the generator: mean |error| %.1f°, largest %.1f°", Errors::meanAbs(errors), Errors::maxAbs(errors));
+        QVERIFY(Errors::meanAbs(errors) <= 6.0);
+    }
+
+    // The devices' own QRS axes in ../shared/samples (SCP Section 7, MUSE RAxis, Schiller AXIS_QRS).
+    void frontalAxisMatchesTheDevices()
+    {
+        const QString samples = QStringLiteral(ECGSCOPE_SHARED_DIR "/samples");
+        if (!QDir(samples).exists())
+            QSKIP("../shared/samples is absent");
+        std::vector<double> errors;
+        for (const auto &[file, ecg] : readableRecordsBelow(samples)) {
+            const auto device = std::find_if(ecg.measurements.begin(), ecg.measurements.end(), [](const Measurement &x) {
+                return x.name == QLatin1String("QRS Axis") || x.name == QLatin1String("RAxis") || x.name == QLatin1String("AXIS_QRS");
+            });
+            if (device == ecg.measurements.end())
+                continue;
+            const dsp::Intervals m = dsp::measureIntervals(ecg);
+            QVERIFY2(m.qrsAxisDeg, qPrintable(file));
+            errors.push_back(std::remainder(*m.qrsAxisDeg - device->value, 360.0));
+            QVERIFY2(std::abs(errors.back()) <= 25.0, qPrintable(QStringLiteral("%1: %2° against the device's %3°").arg(file).arg(*m.qrsAxisDeg).arg(device->value)));
+        }
+        QVERIFY(errors.size() >= 8);
+        qInfo("axis vs %d devices' values: mean |difference| %.1f°, largest %.1f°", int(errors.size()), Errors::meanAbs(errors), Errors::maxAbs(errors));
+        QVERIFY(Errors::meanAbs(errors) <= 8.0);
     }
 
     // A regular sinus rhythm has no ectopic beats, its first and last included: a beat too near the
