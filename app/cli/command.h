@@ -26,6 +26,7 @@ int runTrain(const QStringList &args);
 int runEvaluate(const QStringList &args);
 int runCalibrate(const QStringList &args);
 int runClassify(const QStringList &args);
+int runCompare(const QStringList &args);
 int runExperiments(const QStringList &args);
 int runBench(const QStringList &args);
 int runReview(const QStringList &args);

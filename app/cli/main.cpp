@@ -11,6 +11,7 @@ namespace {
 
 const ecgscope::cli::Command kCommands[] = {
     {"info", "print leads, rate, duration, metadata and labels of an ECG file", ecgscope::cli::runInfo},
+    {"compare", "compare a new ECG with a prior one: measurements, changes, statements, model class", ecgscope::cli::runCompare},
     {"synth", "generate a synthetic 12-lead ECG with a chosen rhythm", ecgscope::cli::runSynth},
     {"convert", "convert an ECG file to another format", ecgscope::cli::runConvert},
     {"classify", "classify ECG files with the bundled (or a given) model", ecgscope::cli::runClassify},

@@ -1,4 +1,5 @@
 #include "core/dsp/intervals.h"
+#include "core/dsp/serial.h"
 #include "core/io/reader.h"
 #include "core/synth/generator.h"
 
@@ -126,6 +127,47 @@ private Q_SLOTS:
         }
         qInfo("axis error vs the generator: mean |error| %.1f°, largest %.1f°", Errors::meanAbs(errors), Errors::maxAbs(errors));
         QVERIFY(Errors::meanAbs(errors) <= 6.0);
+    }
+
+    // Serial comparison: changes and highlights against values set by hand.
+    void comparesWithAPriorEcg()
+    {
+        dsp::Intervals before, after;
+        before.heartRateBpm = 60, before.prMs = 160, before.qrsMs = 90, before.qtMs = 400, before.qtcBazettMs = 400, before.qrsAxisDeg = 170;
+        after.heartRateBpm = 85, after.prMs = 210, after.qrsMs = 100, after.qtMs = 420, after.qtcBazettMs = 435, after.qrsAxisDeg = -160;
+        const auto c = dsp::compareMeasurements(before, after);
+        QCOMPARE(int(c.size()), 6);
+        const auto row = [&c](const char *name) { return *std::find_if(c.begin(), c.end(), [name](const dsp::SerialChange &x) { return x.name == QLatin1String(name); }); };
+        QCOMPARE(*row("HR").change, 25.0);
+        QCOMPARE(row("HR").flag, QStringLiteral("HR +25 bpm (limit +20)"));
+        QCOMPARE(*row("PR").change, 50.0);
+        QVERIFY(!row("PR").flag.isEmpty());
+        QCOMPARE(*row("QRS").change, 10.0);
+        QVERIFY(row("QRS").flag.isEmpty());
+        QCOMPARE(*row("QTc").change, 35.0);
+        QVERIFY(!row("QTc").flag.isEmpty());
+        QCOMPARE(*row("axis").change, 30.0); // 170° to -160° is 30° the short way round
+        QVERIFY(row("axis").flag.isEmpty());
+        before.qtcBazettMs = 480; // a new QTc above 500, though only +25
+        after.qtcBazettMs = 505;
+        QCOMPARE(row("QTc").flag, QStringLiteral("QTc +35 ms (limit +30)"));
+        QCOMPARE(dsp::compareMeasurements(before, after)[4].flag, QStringLiteral("QTc 505 ms, above 500"));
+        after.prMs.reset();
+        QVERIFY(!dsp::compareMeasurements(before, after)[1].change);
+
+        // Generated records of known rates and QTc: the changes EcgScope reports are the truth's.
+        synth::Options o;
+        o.variants = false;
+        o.seed = 8;
+        o.heartRateBpm = 62;
+        const auto slow = synth::generate(o);
+        o.heartRateBpm = 95;
+        o.seed = 9;
+        const auto fast = synth::generate(o);
+        const auto changes = dsp::compareMeasurements(dsp::measureIntervals(slow->ecg), dsp::measureIntervals(fast->ecg));
+        QVERIFY(std::abs(*changes[0].change - (fast->truth.heartRateBpm - slow->truth.heartRateBpm)) <= 3.0);
+        QVERIFY(!changes[0].flag.isEmpty());
+        QVERIFY2(std::abs(*changes[4].change - (fast->truth.qtcMs - slow->truth.qtcMs)) <= 25.0, qPrintable(QString::number(*changes[4].change)));
     }
 
     // The devices' own QRS axes in ../shared/samples (SCP Section 7, MUSE RAxis, Schiller AXIS_QRS).

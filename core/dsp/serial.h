@@ -1,0 +1,26 @@
+#pragma once
+
+#include "core/dsp/intervals.h"
+
+#include <QString>
+
+#include <optional>
+#include <vector>
+
+namespace ecgscope::dsp {
+
+/// One measurement of a prior and a new ECG of a patient, and whether its change passes the limit a
+/// reader would want pointed out.
+struct SerialChange {
+    QString name;                        ///< "HR", "PR", "QRS", "QT", "QTc", "axis"
+    QString unit;                        ///< "bpm", "ms", "°"
+    std::optional<double> before, after;
+    std::optional<double> change;        ///< after - before (the shorter way round for the axis)
+    QString flag;                        ///< why it is highlighted, e.g. "QTc +34 ms (limit +30)"; empty when not
+};
+
+/// EcgScope's measurements of both ECGs side by side. Highlighted: HR ±20 bpm, PR +40 ms, QRS +20 ms,
+/// QTc (Bazett) +30 ms or a new QTc above 500 ms, an axis shift of 45° or more.
+std::vector<SerialChange> compareMeasurements(const Intervals &before, const Intervals &after);
+
+} // namespace ecgscope::dsp
