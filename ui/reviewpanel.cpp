@@ -69,7 +69,8 @@ private:
 ReviewPanel::ReviewPanel(std::shared_ptr<ml::Classifier> classifier, QWidget *parent)
     : QWidget(parent), mClassifier(std::move(classifier)), mModel(new WorklistModel(this)), mFilter(new WorklistFilter(this)),
       mTable(new QTableView(this)), mClassFilter(new QComboBox(this)), mStatusFilter(new QComboBox(this)), mMinimum(new QDoubleSpinBox(this)),
-      mFlaggedOnly(new QCheckBox(tr("Flagged only"), this)), mProgress(new QProgressBar(this)), mCancel(new QPushButton(tr("Cancel"), this)),
+      mFlaggedOnly(new QCheckBox(tr("Flagged only"), this)), mUncertainFirst(new QCheckBox(tr("Least &certain first"), this)),
+      mDisagreements(new QCheckBox(tr("Model &disagrees with label"), this)), mProgress(new QProgressBar(this)), mCancel(new QPushButton(tr("Cancel"), this)),
       mChart(new QChart), mBars(new QBarSet(tr("probability"))), mState(new QLabel(this)), mComment(new QLineEdit(this)),
       mRelabel(new QComboBox(this)), mHistory(new QTextEdit(this)), mUndo(new QUndoStack(this))
 {
@@ -113,6 +114,11 @@ ReviewPanel::ReviewPanel(std::shared_ptr<ml::Classifier> classifier, QWidget *pa
             [this] { changeFilter([this] { mFilter->setStatus(store::reviewStatusFromString(mStatusFilter->currentText())); }); });
     connect(mMinimum, &QDoubleSpinBox::valueChanged, this, [this](double p) { changeFilter([this, p] { mFilter->setMinimumProbability(p); }); });
     connect(mFlaggedOnly, &QCheckBox::toggled, this, [this](bool on) { changeFilter([this, on] { mFilter->setFlaggedOnly(on); }); });
+    // The curator's queues: the records a model is least sure of, and those its class contradicts.
+    mUncertainFirst->setToolTip(tr("Sort by the margin between the model's two most probable classes, smallest first"));
+    mDisagreements->setToolTip(tr("Only records whose label differs from the model's class"));
+    connect(mUncertainFirst, &QCheckBox::toggled, this, [this](bool on) { changeFilter([this, on] { mFilter->setUncertainFirst(on); }); });
+    connect(mDisagreements, &QCheckBox::toggled, this, [this](bool on) { changeFilter([this, on] { mFilter->setDisagreementsOnly(on); }); });
 
     for (int c = 0; c < classes; ++c)
         *mBars << 0.0;
@@ -157,6 +163,10 @@ ReviewPanel::ReviewPanel(std::shared_ptr<ml::Classifier> classifier, QWidget *pa
     filters->addWidget(mStatusFilter);
     filters->addWidget(mMinimum);
     filters->addWidget(mFlaggedOnly);
+    auto *queues = new QHBoxLayout; // a row of its own: the panel keeps its width on a laptop's screen
+    queues->addWidget(mUncertainFirst);
+    queues->addWidget(mDisagreements);
+    queues->addStretch();
     auto *progress = new QHBoxLayout;
     progress->addWidget(mProgress, 1);
     progress->addWidget(mCancel);
@@ -168,6 +178,7 @@ ReviewPanel::ReviewPanel(std::shared_ptr<ml::Classifier> classifier, QWidget *pa
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(filters);
+    layout->addLayout(queues);
     layout->addWidget(mTable, 3);
     layout->addLayout(progress);
     layout->addWidget(chartView, 2);

@@ -107,6 +107,8 @@ private:
     QComboBox *mStatusFilter;
     QDoubleSpinBox *mMinimum;
     QCheckBox *mFlaggedOnly;
+    QCheckBox *mUncertainFirst;
+    QCheckBox *mDisagreements;
     QProgressBar *mProgress;
     QPushButton *mCancel;
     QChart *mChart;

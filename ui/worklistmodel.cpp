@@ -4,6 +4,9 @@
 
 #include <QFileInfo>
 
+#include <algorithm>
+#include <functional>
+
 namespace ecgscope::ui {
 
 WorklistModel::WorklistModel(QObject *parent) : QAbstractTableModel(parent) {}
@@ -143,6 +146,44 @@ void WorklistFilter::setFlaggedOnly(bool on)
     invalidateFilter();
 }
 
+void WorklistFilter::setDisagreementsOnly(bool on)
+{
+    mDisagreementsOnly = on;
+    invalidateFilter();
+}
+
+void WorklistFilter::setUncertainFirst(bool on)
+{
+    mUncertainFirst = on;
+    invalidate(); // re-sorts by the view's column, or by margin while this is on
+}
+
+std::optional<double> WorklistFilter::margin(const store::WorklistRow &row)
+{
+    if (row.modelClass < 0 || row.probabilities.size() < 2)
+        return std::nullopt;
+    std::vector<float> p = row.probabilities;
+    std::partial_sort(p.begin(), p.begin() + 2, p.end(), std::greater<float>());
+    return double(p[0] - p[1]);
+}
+
+bool WorklistFilter::lessThan(const QModelIndex &left, const QModelIndex &right) const
+{
+    const auto *model = qobject_cast<const WorklistModel *>(sourceModel());
+    if (!mUncertainFirst || !model)
+        return QSortFilterProxyModel::lessThan(left, right);
+    const auto before = [model](const QModelIndex &l, const QModelIndex &r) {
+        const auto a = margin(model->rows()[size_t(l.row())]), b = margin(model->rows()[size_t(r.row())]);
+        if (a && b && *a != *b)
+            return *a < *b;
+        if (a.has_value() != b.has_value())
+            return a.has_value(); // predicted records before the others
+        return l.row() < r.row();
+    };
+    // The least certain first whichever way the header's indicator points (Qt swaps the arguments when descending).
+    return sortOrder() == Qt::AscendingOrder ? before(left, right) : before(right, left);
+}
+
 bool WorklistFilter::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
     const auto *model = qobject_cast<const WorklistModel *>(sourceModel());
@@ -154,6 +195,8 @@ bool WorklistFilter::filterAcceptsRow(int sourceRow, const QModelIndex &sourcePa
     if (mStatus && r.state.status != *mStatus)
         return false;
     if (mMinimum > 0.0 && (r.modelClass < 0 || r.modelProbability < mMinimum))
+        return false;
+    if (mDisagreementsOnly && !(r.modelClass >= 0 && r.state.label && *r.state.label != r.modelClass))
         return false;
     return !mFlaggedOnly || model->index(sourceRow, 0).data(WorklistModel::kFlaggedRole).toBool();
 }

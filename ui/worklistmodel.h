@@ -51,15 +51,25 @@ public:
     void setStatus(std::optional<store::ReviewStatus> status);
     void setMinimumProbability(double p);
     void setFlaggedOnly(bool on);
+    /// Curator's queue: only records whose current label differs from the model's class.
+    void setDisagreementsOnly(bool on);
+    /// Curator's queue: the least certain first (smallest margin between the model's two top classes;
+    /// records without a prediction last), in place of the column sort.
+    void setUncertainFirst(bool on);
+    /// The margin between the two largest probabilities; nullopt without a prediction.
+    static std::optional<double> margin(const store::WorklistRow &row);
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
+    bool lessThan(const QModelIndex &left, const QModelIndex &right) const override;
 
 private:
     int mClass = -1;
     std::optional<store::ReviewStatus> mStatus;
     double mMinimum = 0.0;
     bool mFlaggedOnly = false;
+    bool mDisagreementsOnly = false;
+    bool mUncertainFirst = false;
 };
 
 } // namespace ecgscope::ui

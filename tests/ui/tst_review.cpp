@@ -59,6 +59,52 @@ private Q_SLOTS:
         useThrowAwaySettings();
     }
 
+    // The curator's queues: least certain first (margins by hand: 0.05, 0.10, 0.85, none) and the records
+    // whose label the model contradicts.
+    void curatorQueues()
+    {
+        QTemporaryDir dir;
+        writeRecords(dir.filePath(QStringLiteral("data")), 4);
+        auto db = store::StudyDatabase::open(dir.filePath(QStringLiteral("s.ecgdb")));
+        QVERIFY(db.value()->importPaths({dir.filePath(QStringLiteral("data"))}));
+        ui::WorklistModel model;
+        ui::WorklistFilter filter;
+        filter.setSourceModel(&model);
+        QAbstractItemModelTester proxyTester(&filter, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setDatabase(db.value().get(), QStringLiteral("m"));
+        std::vector<qint64> ids;
+        for (const store::WorklistRow &r : model.rows())
+            ids.push_back(r.id);
+        QVERIFY(db.value()->setPrediction(ids[0], QStringLiteral("m"), {0.5f, 0.45f, 0.05f, 0.0f, 0.0f, 0.0f, 0.0f}, 0));  // margin 0.05
+        QVERIFY(db.value()->setPrediction(ids[1], QStringLiteral("m"), {0.0f, 0.0f, 0.0f, 0.9f, 0.05f, 0.05f, 0.0f}, 3)); // 0.85
+        QVERIFY(db.value()->setPrediction(ids[2], QStringLiteral("m"), {0.0f, 0.0f, 0.0f, 0.3f, 0.4f, 0.3f, 0.0f}, 4));   // 0.10
+        QVERIFY(model.reload().isEmpty());
+        filter.sort(ui::WorklistModel::Record, Qt::DescendingOrder); // whichever way the header points
+        filter.setUncertainFirst(true);
+        std::vector<qint64> order;
+        for (int r = 0; r < filter.rowCount(); ++r)
+            order.push_back(filter.index(r, 0).data(ui::WorklistModel::kIdRole).toLongLong());
+        QCOMPARE(order, (std::vector<qint64>{ids[0], ids[2], ids[1], ids[3]}));
+        QCOMPARE(*ui::WorklistFilter::margin(model.rows()[1]), double(0.9f - 0.05f));
+        filter.setUncertainFirst(false);
+        QStringList names; // the column sort again: record names, descending
+        for (int r = 0; r < filter.rowCount(); ++r)
+            names << filter.index(r, ui::WorklistModel::Record).data(ui::WorklistModel::kSortRole).toString();
+        QStringList sorted = names;
+        std::sort(sorted.begin(), sorted.end(), std::greater<QString>());
+        QCOMPARE(names, sorted);
+        // The model's classes became the unlabelled records' labels; a curator relabels one of them.
+        filter.setDisagreementsOnly(true);
+        QCOMPARE(filter.rowCount(), 0);
+        store::ReviewState relabeled = db.value()->state(ids[1]).value();
+        relabeled.label = 5;
+        relabeled.status = store::ReviewStatus::Relabeled;
+        QVERIFY(db.value()->setStates({{ids[1], relabeled}}, QStringLiteral("curator"), QStringLiteral("relabel")));
+        QVERIFY(model.reload().isEmpty());
+        QCOMPARE(filter.rowCount(), 1);
+        QCOMPARE(filter.index(0, 0).data(ui::WorklistModel::kIdRole).toLongLong(), ids[1]);
+    }
+
     void worklistModelsPassTheModelTester()
     {
         QTemporaryDir dir;
