@@ -165,16 +165,12 @@ void Ecg::noteImplausibleAmplitudes()
     // A surface ECG stays within a few mV; most leads reaching 20 mV means a wrong scale in the file.
     // Constant leads are named: they carry no ECG.
     std::vector<float> peaks;
-    for (const LeadSignal &l : leads) {
-        float peak = 0.0f;
-        for (float v : l.microvolts)
-            peak = std::max(peak, std::abs(v));
-        if (peak > 0.0f)
-            peaks.push_back(peak);
-    }
     QStringList flat, noise;
     int stored = 0;
-    for (const LeadSignal &l : leads) {
+    for (const LeadSignal &l : leads) { // one range per lead serves the peak, the flat and the noise checks
+        const auto [lo, hi] = std::minmax_element(l.microvolts.begin(), l.microvolts.end());
+        if (const float peak = l.microvolts.empty() ? 0.0f : std::max(std::abs(*lo), std::abs(*hi)); peak > 0.0f)
+            peaks.push_back(peak);
         if (l.derived)
             continue;
         ++stored;
@@ -184,7 +180,6 @@ void Ecg::noteImplausibleAmplitudes()
         }
         // An ECG moves a small part of its range from one sample to the next; samples decoded with the
         // wrong encoding or from the wrong bytes jump across all of it (white noise: a third on average).
-        const auto [lo, hi] = std::minmax_element(l.microvolts.begin(), l.microvolts.end());
         double step = 0.0;
         for (size_t t = 1; t < l.microvolts.size(); ++t)
             step += std::abs(double(l.microvolts[t]) - l.microvolts[t - 1]);
