@@ -1,7 +1,7 @@
 // ecgscope-bench-viewer: full redraw of a 12-lead, 10 s, 500 Hz record in the viewer (each layout, with
 // and without display filters) and, for comparison, the same leads as a QCustomPlot chart.
 // Run offscreen: QT_QPA_PLATFORM=offscreen ecgscope-bench-viewer [--repeats N]
-#include "bench/customplot.h"
+#include "ui/customplot.h"
 #include "core/dsp/intervals.h"
 #include "core/synth/generator.h"
 #include "core/timing.h"

@@ -13,6 +13,7 @@ namespace ecgscope::ui {
 
 namespace {
 const QColor kCaliper(0x0a, 0x7d, 0x3a);
+const QColor kMarkBand(0x0a, 0x7d, 0x3a, 50);
 constexpr double kMargin = 8.0; ///< px of background around the sheet
 }
 
@@ -236,7 +237,54 @@ void EcgView::paintEvent(QPaintEvent *event)
     const QRectF visible = p.transform().inverted().mapRect(QRectF(event->rect()));
     drawSheet(p, content(), scale() * devicePixelRatioF(), visible);
     p.resetTransform();
+    drawMark(p);
     drawCaliper(p);
+}
+
+int EcgView::markedPanel() const
+{
+    if (!mMarkMs)
+        return -1;
+    int first = -1;
+    for (size_t i = 0; i < mSheet.panels.size(); ++i) {
+        const ui::Panel &panel = mSheet.panels[i];
+        if (*mMarkMs < panel.startMs || *mMarkMs > panel.startMs + panel.durationMs)
+            continue;
+        if (panel.rhythmStrip)
+            return int(i);
+        if (first < 0)
+            first = int(i);
+    }
+    return first;
+}
+
+void EcgView::markTime(std::optional<double> timeMs)
+{
+    mMarkMs = timeMs;
+    if (const int panel = markedPanel(); panel >= 0) {
+        // Centre the mark horizontally and bring its trace's cell into view.
+        const QRectF cell = mSheet.panels[size_t(panel)].rectMm;
+        const QPointF at = widgetPoint(panel, *mMarkMs, 0.0);
+        const double top = origin().y() + cell.top() * scale(), bottom = origin().y() + cell.bottom() * scale();
+        const double dy = top < 0 ? -top : bottom > viewport()->height() ? std::max(-top, viewport()->height() - bottom) : 0.0;
+        scrollBy(QPointF(viewport()->width() / 2.0 - at.x(), dy));
+    }
+    viewport()->update();
+}
+
+void EcgView::drawMark(QPainter &p) const
+{
+    if (!mMarkMs)
+        return;
+    // A translucent band of ±80 ms over the beat on every trace that shows that moment.
+    for (const ui::Panel &panel : mSheet.panels) {
+        if (*mMarkMs < panel.startMs || *mMarkMs > panel.startMs + panel.durationMs)
+            continue;
+        const double x0 = origin().x() + panel.xMm(std::max(panel.startMs, *mMarkMs - 80.0)) * scale();
+        const double x1 = origin().x() + panel.xMm(std::min(panel.startMs + panel.durationMs, *mMarkMs + 80.0)) * scale();
+        const double top = origin().y() + panel.rectMm.top() * scale(), bottom = origin().y() + panel.rectMm.bottom() * scale();
+        p.fillRect(QRectF(QPointF(x0, top), QPointF(x1, bottom)), kMarkBand);
+    }
 }
 
 void EcgView::drawCaliper(QPainter &p) const

@@ -58,6 +58,13 @@ public:
 
     SheetContent content() const;
 
+    /// Marks a moment (a beat chosen in the rhythm plots) on every trace that shows it and scrolls it
+    /// into view on the rhythm strip (else the first trace showing it); nullopt clears the mark.
+    void markTime(std::optional<double> timeMs);
+    std::optional<double> markedTime() const { return mMarkMs; }
+    /// The panel the mark was scrolled to (-1: none).
+    int markedPanel() const;
+
 Q_SIGNALS:
     void hoverTextChanged(const QString &text);
     void caliperChanged();
@@ -93,6 +100,7 @@ private:
     void scrollBy(QPointF delta);
     void updateHover(QPointF pos);
     void drawCaliper(QPainter &p) const;
+    void drawMark(QPainter &p) const;
 
     Ecg mRecord;
     Ecg mShown;
@@ -107,6 +115,7 @@ private:
     bool mCaliperMode = false;
     bool mMarchOut = false;
     std::optional<Caliper> mCaliper;
+    std::optional<double> mMarkMs;
     bool mDragging = false;
     QPointF mDragStart;
     QString mHoverText;

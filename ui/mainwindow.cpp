@@ -300,7 +300,7 @@ void MainWindow::buildReviewMenu()
                                                      mReview->database()->threshold(c), 0.0, 1.0, 2, &ok);
             if (!ok)
                 return;
-            mReview->database()->setThreshold(c, t);
+            mReview->database()->setThreshold(c, t, mReview->reviewer(), tr("set by hand"));
         }
         mReview->model()->reload();
     });

@@ -16,8 +16,6 @@ constexpr double kFooterMm = 13.0; // the saliency band and the speed/gain/filte
 const QColor kMinorGrid(0xf6, 0xc9, 0xc9);
 const QColor kMajorGrid(0xe3, 0x8a, 0x8a);
 const QColor kTrace(Qt::black);
-const QColor kMarks(0x1f, 0x4e, 0xb4);
-const QColor kOtherBeats(0xd9, 0x6c, 0x00);
 
 QStringList standardRhythmLeads(const PaperSettings &paper, int count)
 {
@@ -101,8 +99,8 @@ void drawMarks(QPainter &p, const Panel &panel, const dsp::Intervals &intervals,
         const double x = panel.xMm(t);
         // Beats left out of the median beat (premature or shaped differently) are marked in another colour.
         const bool dominant = std::binary_search(intervals.dominantBeats.begin(), intervals.dominantBeats.end(), r);
-        p.setPen(QPen(dominant ? kMarks : kOtherBeats, 0.25));
-        p.setBrush(dominant ? kMarks : kOtherBeats);
+        p.setPen(QPen(dominant ? kDominantBeat : kOtherBeat, 0.25));
+        p.setBrush(dominant ? kDominantBeat : kOtherBeat);
         p.drawPolygon(QPolygonF{QPointF(x - 0.8, top), QPointF(x + 0.8, top), QPointF(x, top + 1.4)});
         if (!dominant)
             continue;

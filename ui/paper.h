@@ -4,6 +4,7 @@
 #include "core/dsp/intervals.h"
 #include "core/record/ecg.h"
 
+#include <QColor>
 #include <QRectF>
 #include <QStringList>
 
@@ -13,6 +14,11 @@
 class QPainter;
 
 namespace ecgscope::ui {
+
+/// Colours of beat marks, alike on the sheet and in the rhythm plots: beats of the median beat, and the
+/// others (premature or shaped differently).
+inline const QColor kDominantBeat{0x1f, 0x4e, 0xb4};
+inline const QColor kOtherBeat{0xd9, 0x6c, 0x00};
 
 /// How the leads are arranged on the sheet, as on clinical printouts.
 enum class Layout {

@@ -78,14 +78,18 @@ void Printout::paint(QPagedPaintDevice &device) const
 {
     device.setPageOrientation(QPageLayout::Landscape);
     device.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout::Millimeter);
-    const QPageSize::PageSizeId size = device.pageLayout().pageSize().id();
-    const Tiling t = tiling(*content.sheet, size);
     QPainter p(&device);
+    paintPages(p, device, false);
+}
+
+void Printout::paintPages(QPainter &painter, QPagedPaintDevice &device, bool afterOthers) const
+{
+    const Tiling t = tiling(*content.sheet, device.pageLayout().pageSize().id());
     const double dotsPerMm = device.logicalDpiX() / 25.4;
     for (int page = 0; page < t.across * t.down; ++page) {
-        if (page > 0)
+        if (page > 0 || afterOthers)
             device.newPage();
-        paintPage(p, *this, t, page, dotsPerMm);
+        paintPage(painter, *this, t, page, dotsPerMm);
     }
 }
 
@@ -103,15 +107,24 @@ QImage Printout::renderPage(QPageSize::PageSizeId size, int dpi, int page) const
     return image;
 }
 
-QString exportPdf(const Printout &printout, const QString &path, QPageSize::PageSizeId size)
+QString preparePdf(QPdfWriter &writer, const QString &path, QPageSize::PageSizeId size)
 {
     if (Status s = createPrivateFile(path); !s) // the header names the patient
         return s.error();
-    QPdfWriter writer(path);
     writer.setResolution(600);
     writer.setPageSize(QPageSize(size));
+    writer.setPageOrientation(QPageLayout::Landscape);
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout::Millimeter);
     writer.setTitle(QFileInfo(path).completeBaseName()); // the user's own name for it, never the source's
     writer.setCreator(QStringLiteral("EcgScope"));
+    return {};
+}
+
+QString exportPdf(const Printout &printout, const QString &path, QPageSize::PageSizeId size)
+{
+    QPdfWriter writer(path);
+    if (QString error = preparePdf(writer, path, size); !error.isEmpty())
+        return error;
     printout.paint(writer);
     if (!QFileInfo(path).isFile() || QFileInfo(path).size() == 0)
         return QStringLiteral("%1: cannot write the PDF").arg(path);

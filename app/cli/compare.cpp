@@ -64,8 +64,8 @@ int runCompare(const QStringList &args)
         for (size_t i = 0; i < 2; ++i)
             if (auto r = model.value()->classify(ecgs[i]))
                 decided[i] = std::make_pair(r->topClass, r->probabilities[size_t(r->topClass)]);
-        if (decided[0] && decided[1] && decided[0]->first != decided[1]->first && decided[1]->first != model.value()->otherClass())
-            modelFlag = QStringLiteral("new %1").arg(classes[decided[1]->first]);
+        if (decided[0] && decided[1])
+            modelFlag = dsp::newClassFlag(decided[0]->first, decided[1]->first, classes, model.value()->otherClass());
     }
     QStringList flags;
     for (const dsp::SerialChange &c : changes)

@@ -125,7 +125,26 @@ int runEvaluate(const QStringList &args)
     if (other >= 0 && iterations > 0)
         out << "false flags: " << QString::number(ci.falseFlagRate, 'f', 3) << " of 'Other' records predicted as one of the six, 95% CI "
             << interval(ci.falseFlag) << '\n';
+    if (!e->reliability.bins.empty()) {
+        out << "\nreliability (records by their top probability): bin, records, mean probability, observed accuracy\n";
+        for (const ml::ReliabilityBin &b : e->reliability.bins)
+            if (b.count > 0)
+                out << QStringLiteral("  %1-%2 %3 %4 %5\n")
+                           .arg(b.low, 0, 'f', 1)
+                           .arg(b.high, 0, 'f', 1)
+                           .arg(b.count, 6)
+                           .arg(b.confidence, 6, 'f', 3)
+                           .arg(b.accuracy, 6, 'f', 3);
+    }
     QJsonObject json = e->toJson();
+    // Per-class one-vs-rest precision-recall and ROC curves, for choosing operating points elsewhere.
+    if (!e->probabilities.empty()) {
+        QJsonObject curves;
+        const auto all = ml::operatingCurves(e->probabilities, truth, int(e->classNames.size()));
+        for (int c = 0; c < e->classNames.size(); ++c)
+            curves.insert(e->classNames[c], all[size_t(c)].toJson());
+        json.insert(QStringLiteral("curves"), curves);
+    }
     if (iterations > 0) {
         QJsonObject b{{QStringLiteral("iterations"), iterations}};
         QJsonObject recall, precision, f1;

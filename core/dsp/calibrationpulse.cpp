@@ -1,5 +1,7 @@
 #include "core/dsp/calibrationpulse.h"
 
+#include "core/dsp/statistics.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -25,12 +27,6 @@ struct Ends {
     int index(int k) const { return atStart ? k : n - 1 - k; }
     float at(size_t lead, int k) const { return ecg.leads[lead].microvolts[size_t(index(k))]; }
 };
-
-double median(std::vector<double> v)
-{
-    std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
-    return v[v.size() / 2];
-}
 
 /// Each lead's level over a run: its median.
 std::vector<double> levels(const Ecg &ecg, const Run &run)

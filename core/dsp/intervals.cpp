@@ -2,6 +2,7 @@
 
 #include "core/dsp/filter.h"
 #include "core/dsp/qrs.h"
+#include "core/dsp/statistics.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,15 +11,6 @@
 namespace ecgscope::dsp {
 
 namespace {
-
-double median(std::vector<double> v)
-{
-    if (v.empty())
-        return 0.0;
-    auto mid = v.begin() + long(v.size() / 2);
-    std::nth_element(v.begin(), mid, v.end());
-    return *mid;
-}
 
 /// The leads that carry independent information (the other four limb leads are sums of I and II).
 std::vector<const LeadSignal *> independentLeads(const Ecg &ecg)
@@ -125,6 +117,7 @@ Intervals measureIntervals(const Ecg &ecg)
     const int pre = samples(std::min(600.0, 0.75 * rrMedianMs));
     const int post = samples(std::clamp(0.85 * rrMedianMs, 300.0, 700.0));
     const int length = pre + post + 1;
+    m.beatWindowMs = {-1000.0 * pre / fs, 1000.0 * post / fs};
 
     const std::vector<Biquad> band = bandpass(0.5, 40.0, fs);
     std::vector<const std::vector<float> *> independent;

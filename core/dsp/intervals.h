@@ -3,6 +3,7 @@
 #include "core/record/ecg.h"
 
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace ecgscope::dsp {
@@ -15,6 +16,8 @@ struct Intervals {
     double rrMeanMs = 0.0;
     double rrSdMs = 0.0;           ///< RR variability: standard deviation of RR
     std::vector<int> dominantBeats; ///< the R peaks averaged into the median beat (the others are premature or differently shaped)
+    /// The median beat's window relative to its R peak, [from, to] ms (from < 0); 0, 0 with too few beats.
+    std::pair<double, double> beatWindowMs{0.0, 0.0};
     std::optional<double> pOnsetMs, qrsOnsetMs, qrsOffsetMs, tEndMs; ///< relative to the R peak
     std::optional<double> prMs, qrsMs, qtMs;
     std::optional<double> qtcBazettMs, qtcFridericiaMs; ///< QT / RR^(1/2), QT / RR^(1/3) with RR in s

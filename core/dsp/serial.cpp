@@ -34,4 +34,11 @@ std::vector<SerialChange> compareMeasurements(const Intervals &a, const Interval
     return out;
 }
 
+QString newClassFlag(int before, int after, const QStringList &classNames, int otherClass)
+{
+    if (before == after || after == otherClass || after < 0 || after >= classNames.size())
+        return {};
+    return QStringLiteral("new %1").arg(classNames[after]);
+}
+
 } // namespace ecgscope::dsp

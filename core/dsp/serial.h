@@ -3,6 +3,7 @@
 #include "core/dsp/intervals.h"
 
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 #include <vector>
@@ -22,5 +23,9 @@ struct SerialChange {
 /// EcgScope's measurements of both ECGs side by side. Highlighted: HR ±20 bpm, PR +40 ms, QRS +20 ms,
 /// QTc (Bazett) +30 ms or a new QTc above 500 ms, an axis shift of 45° or more.
 std::vector<SerialChange> compareMeasurements(const Intervals &before, const Intervals &after);
+
+/// The model's finding that is new in the later ECG: "new <class>" when its class differs from the
+/// prior's and is not `otherClass` (the model's "no arrhythmia of the six", -1 if none); else empty.
+QString newClassFlag(int before, int after, const QStringList &classNames, int otherClass);
 
 } // namespace ecgscope::dsp

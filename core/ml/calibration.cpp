@@ -1,5 +1,7 @@
 #include "core/ml/calibration.h"
 
+#include "core/ml/metrics.h"
+
 #include <QJsonArray>
 
 #include <algorithm>
@@ -141,24 +143,6 @@ int decide(const std::vector<float> &p, const std::vector<double> &thresholds, i
     return fallbackClass >= 0 && fallbackClass < int(p.size()) ? fallbackClass : top;
 }
 
-double expectedCalibrationError(const std::vector<std::vector<float>> &probabilities, const std::vector<int> &truth, int bins)
-{
-    std::vector<double> confidence(size_t(bins), 0.0), correct(size_t(bins), 0.0), count(size_t(bins), 0.0);
-    for (size_t i = 0; i < truth.size(); ++i) {
-        const int top = argmax(probabilities[i]);
-        const double conf = probabilities[i][size_t(top)];
-        const size_t b = size_t(std::clamp(int(conf * bins), 0, bins - 1));
-        confidence[b] += conf;
-        correct[b] += top == truth[i];
-        count[b] += 1.0;
-    }
-    double ece = 0.0;
-    for (size_t b = 0; b < size_t(bins); ++b)
-        if (count[b] > 0)
-            ece += std::abs(correct[b] - confidence[b]) / double(truth.size()); // = n_b/N * |acc_b - conf_b|
-    return ece;
-}
-
 double fitTemperature(const std::vector<std::vector<float>> &probabilities, const std::vector<int> &truth)
 {
     if (truth.empty())
@@ -232,12 +216,12 @@ Calibration calibrate(const std::vector<std::vector<float>> &probabilities, cons
     Calibration c;
     c.records = int(truth.size());
     c.rule = rule.name();
-    c.eceBefore = expectedCalibrationError(probabilities, truth);
+    c.eceBefore = reliability(probabilities, truth).expectedCalibrationError;
     c.temperature = fitTemperature(probabilities, truth);
     std::vector<std::vector<float>> calibrated;
     for (const auto &p : probabilities)
         calibrated.push_back(applyTemperature(p, c.temperature));
-    c.eceAfter = expectedCalibrationError(calibrated, truth);
+    c.eceAfter = reliability(calibrated, truth).expectedCalibrationError;
     c.thresholds = chooseThresholds(calibrated, truth, rule, fallbackClass);
     return c;
 }

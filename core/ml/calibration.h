@@ -47,10 +47,6 @@ std::vector<float> applyTemperature(const std::vector<float> &probabilities, dou
 /// "Other") or, without one, the arg-max.
 int decide(const std::vector<float> &probabilities, const std::vector<double> &thresholds, int fallbackClass);
 
-/// Top-label expected calibration error: records binned by their highest probability into `bins` equal
-/// bins; the record-weighted mean of |accuracy - mean confidence| over the bins.
-double expectedCalibrationError(const std::vector<std::vector<float>> &probabilities, const std::vector<int> &truth, int bins = 10);
-
 /// The temperature that minimises the negative log-likelihood of the true classes (searched on log T
 /// over [0.05, 20]).
 double fitTemperature(const std::vector<std::vector<float>> &probabilities, const std::vector<int> &truth);

@@ -25,6 +25,7 @@ QJsonObject RunRecord::toJson() const
                        {QStringLiteral("model_id"), modelId},
                        {QStringLiteral("classes"), QJsonArray::fromStringList(test.classNames)},
                        {QStringLiteral("confusion"), toJsonArray(test.confusion)},
+                       {QStringLiteral("reliability"), test.reliability.binsJson()},
                        {QStringLiteral("history"), history},
                        {QStringLiteral("seconds"), seconds}};
 }
@@ -50,6 +51,9 @@ Result<RunRecord> RunRecord::fromJson(const QJsonObject &json)
     if (confusion.size() != size_t(classes.size()) || classes.isEmpty())
         return Result<RunRecord>::failure(QStringLiteral("run %1: no confusion matrix").arg(r.name));
     r.test = evaluationFromConfusion(classes, confusion);
+    // Runs stored before reliability diagrams have none; their calibration error stays unknown.
+    r.test.reliability = Reliability::fromJson(json.value(QStringLiteral("reliability")).toArray());
+    r.test.calibrationError = r.test.reliability.expectedCalibrationError;
     for (const QJsonValue &v : json.value(QStringLiteral("history")).toArray()) {
         const QJsonObject o = v.toObject();
         r.history.push_back({o.value(QStringLiteral("stage")).toString(), o.value(QStringLiteral("epoch")).toInt(), o.value(QStringLiteral("epochs")).toInt(),

@@ -18,7 +18,7 @@ struct RunRecord {
     double seconds = 0.0;
 
     static RunRecord fromResult(const QString &name, const TrainResult &result);
-    /// The run with its test confusion matrix and history; metrics are recomputed from the matrix.
+    /// The run with its test confusion matrix, reliability bins and history; metrics are recomputed from the matrix.
     QJsonObject toJson() const;
     static Result<RunRecord> fromJson(const QJsonObject &json);
 };

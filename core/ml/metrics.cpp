@@ -1,7 +1,5 @@
 #include "core/ml/metrics.h"
 
-#include "core/ml/calibration.h"
-
 #include <QJsonArray>
 #include <QTextStream>
 
@@ -47,6 +45,137 @@ double auroc(const std::vector<float> &scores, const std::vector<bool> &positive
     return (sum - pos * (pos + 1) / 2) / (pos * neg);
 }
 
+Reliability reliability(const std::vector<std::vector<float>> &probabilities, const std::vector<int> &truth, int bins)
+{
+    Reliability r;
+    if (probabilities.empty()) {
+        r.expectedCalibrationError = std::numeric_limits<double>::quiet_NaN();
+        return r;
+    }
+    std::vector<double> confidence(size_t(bins), 0.0), correct(size_t(bins), 0.0);
+    std::vector<int> count(size_t(bins), 0);
+    for (size_t i = 0; i < truth.size(); ++i) {
+        const auto top = std::max_element(probabilities[i].begin(), probabilities[i].end());
+        const double conf = *top;
+        const size_t b = size_t(std::clamp(int(conf * bins), 0, bins - 1));
+        confidence[b] += conf;
+        correct[b] += int(top - probabilities[i].begin()) == truth[i];
+        ++count[b];
+    }
+    for (size_t b = 0; b < size_t(bins); ++b) {
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        r.bins.push_back({double(b) / bins, double(b + 1) / bins, count[b], count[b] ? confidence[b] / count[b] : nan,
+                          count[b] ? correct[b] / count[b] : nan});
+        r.expectedCalibrationError += std::abs(correct[b] - confidence[b]) / double(truth.size()); // = n_b/N |acc_b - conf_b|
+    }
+    return r;
+}
+
+QJsonArray Reliability::binsJson() const
+{
+    QJsonArray a;
+    const auto number = [](double v) { return std::isnan(v) ? QJsonValue() : QJsonValue(v); };
+    for (const ReliabilityBin &b : bins)
+        a.append(QJsonObject{{QStringLiteral("low"), b.low},
+                             {QStringLiteral("high"), b.high},
+                             {QStringLiteral("count"), b.count},
+                             {QStringLiteral("confidence"), number(b.confidence)},
+                             {QStringLiteral("accuracy"), number(b.accuracy)}});
+    return a;
+}
+
+Reliability Reliability::fromJson(const QJsonArray &bins)
+{
+    Reliability r;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    int total = 0;
+    for (const QJsonValue &v : bins) {
+        const QJsonObject o = v.toObject();
+        r.bins.push_back({o.value(QStringLiteral("low")).toDouble(), o.value(QStringLiteral("high")).toDouble(), o.value(QStringLiteral("count")).toInt(),
+                          o.value(QStringLiteral("confidence")).toDouble(nan), o.value(QStringLiteral("accuracy")).toDouble(nan)});
+        total += r.bins.back().count;
+    }
+    for (const ReliabilityBin &b : r.bins)
+        if (b.count > 0)
+            r.expectedCalibrationError += double(b.count) / total * std::abs(b.accuracy - b.confidence);
+    if (total == 0)
+        r.expectedCalibrationError = nan;
+    return r;
+}
+
+double OperatingPoint::precision() const { return truePositives + falsePositives > 0 ? double(truePositives) / (truePositives + falsePositives) : 1.0; }
+double OperatingPoint::recall() const { return ratio(truePositives, truePositives + falseNegatives); }
+double OperatingPoint::falsePositiveRate() const { return ratio(falsePositives, falsePositives + trueNegatives); }
+
+const OperatingPoint *OperatingCurve::at(double threshold) const
+{
+    const OperatingPoint *found = nullptr;
+    for (const OperatingPoint &p : points) // highest threshold first
+        if (p.threshold >= threshold)
+            found = &p;
+    return found;
+}
+
+QJsonObject OperatingCurve::toJson() const
+{
+    QJsonArray threshold, precision, recall, fpr;
+    for (const OperatingPoint &p : points) {
+        threshold.append(p.threshold);
+        precision.append(p.precision());
+        recall.append(p.recall());
+        fpr.append(p.falsePositiveRate());
+    }
+    const auto number = [](double v) { return std::isnan(v) ? QJsonValue() : QJsonValue(v); };
+    return QJsonObject{{QStringLiteral("positives"), positives},
+                       {QStringLiteral("negatives"), negatives},
+                       {QStringLiteral("auroc"), number(auroc)},
+                       {QStringLiteral("average_precision"), number(averagePrecision)},
+                       {QStringLiteral("threshold"), threshold},
+                       {QStringLiteral("precision"), precision},
+                       {QStringLiteral("recall"), recall},
+                       {QStringLiteral("false_positive_rate"), fpr}};
+}
+
+OperatingCurve operatingCurve(const std::vector<float> &scores, const std::vector<bool> &positive)
+{
+    OperatingCurve c;
+    c.positives = int(std::count(positive.begin(), positive.end(), true));
+    c.negatives = int(positive.size()) - c.positives;
+    c.auroc = auroc(scores, positive);
+    std::vector<size_t> order(scores.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return scores[a] > scores[b]; });
+    int tp = 0, fp = 0;
+    double previousRecall = 0.0;
+    for (size_t i = 0; i < order.size();) {
+        const float threshold = scores[order[i]];
+        for (; i < order.size() && scores[order[i]] == threshold; ++i)
+            (positive[order[i]] ? tp : fp) += 1;
+        const OperatingPoint p{threshold, tp, fp, c.positives - tp, c.negatives - fp};
+        c.averagePrecision += (p.recall() - previousRecall) * p.precision();
+        previousRecall = p.recall();
+        c.points.push_back(p);
+    }
+    if (c.positives == 0)
+        c.averagePrecision = std::numeric_limits<double>::quiet_NaN();
+    return c;
+}
+
+std::vector<OperatingCurve> operatingCurves(const std::vector<std::vector<float>> &probabilities, const std::vector<int> &truth, int classCount)
+{
+    std::vector<OperatingCurve> curves;
+    for (int c = 0; c < classCount; ++c) {
+        std::vector<float> scores;
+        std::vector<bool> positive;
+        for (size_t i = 0; i < truth.size(); ++i) {
+            scores.push_back(probabilities[i][size_t(c)]);
+            positive.push_back(truth[i] == c);
+        }
+        curves.push_back(operatingCurve(scores, positive));
+    }
+    return curves;
+}
+
 Evaluation evaluate(const QStringList &classNames, const std::vector<int> &truth, const std::vector<int> &predicted,
                     const std::vector<std::vector<float>> &probabilities)
 {
@@ -56,6 +185,8 @@ Evaluation evaluate(const QStringList &classNames, const std::vector<int> &truth
     e.count = int(truth.size());
     e.truth = truth;
     e.predicted = predicted;
+    e.probabilities = probabilities;
+    const std::vector<OperatingCurve> curves = probabilities.empty() ? std::vector<OperatingCurve>{} : operatingCurves(probabilities, truth, int(k));
     e.confusion.assign(k, std::vector<int>(k, 0));
     for (size_t i = 0; i < truth.size(); ++i)
         ++e.confusion[size_t(truth[i])][size_t(predicted[i])];
@@ -73,16 +204,7 @@ Evaluation evaluate(const QStringList &classNames, const std::vector<int> &truth
         m.precision = ratio(tp, colSum);
         m.recall = ratio(tp, rowSum);
         m.f1 = harmonic(m.precision, m.recall);
-        m.auroc = std::numeric_limits<double>::quiet_NaN();
-        if (!probabilities.empty()) {
-            std::vector<float> scores;
-            std::vector<bool> positive;
-            for (size_t i = 0; i < truth.size(); ++i) {
-                scores.push_back(probabilities[i][c]);
-                positive.push_back(size_t(truth[i]) == c);
-            }
-            m.auroc = auroc(scores, positive);
-        }
+        m.auroc = probabilities.empty() ? std::numeric_limits<double>::quiet_NaN() : curves[c].auroc;
         e.perClass.push_back(m);
         // Macro averages over the classes that occur in the truth or the predictions (scikit-learn's
         // default labels): a class absent from both, like PSVT in most real data, says nothing.
@@ -99,7 +221,8 @@ Evaluation evaluate(const QStringList &classNames, const std::vector<int> &truth
         e.macroF1 /= averaged;
     }
     e.accuracy = ratio(correct, e.count);
-    e.calibrationError = probabilities.empty() ? std::numeric_limits<double>::quiet_NaN() : expectedCalibrationError(probabilities, truth);
+    e.reliability = reliability(probabilities, truth);
+    e.calibrationError = e.reliability.expectedCalibrationError;
     // Single-label: every error is one false positive and one false negative, so micro P = R = F1 = accuracy.
     e.microPrecision = e.microRecall = e.microF1 = e.accuracy;
     return e;
@@ -254,6 +377,7 @@ QJsonObject Evaluation::toJson() const
                        {QStringLiteral("per_class"), classes},
                        {QStringLiteral("accuracy"), accuracy},
                        {QStringLiteral("expected_calibration_error"), std::isnan(calibrationError) ? QJsonValue() : QJsonValue(calibrationError)},
+                       {QStringLiteral("reliability"), reliability.binsJson()},
                        {QStringLiteral("micro"), QJsonObject{{QStringLiteral("precision"), microPrecision}, {QStringLiteral("recall"), microRecall}, {QStringLiteral("f1"), microF1}}},
                        {QStringLiteral("macro"), QJsonObject{{QStringLiteral("precision"), macroPrecision}, {QStringLiteral("recall"), macroRecall}, {QStringLiteral("f1"), macroF1}}}};
 }

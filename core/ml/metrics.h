@@ -18,6 +18,51 @@ struct ClassMetrics {
     double auroc = 0.0; ///< one-vs-rest; NaN when the class or its complement is absent
 };
 
+/// Predicted probability against observed frequency: records binned by their highest probability into
+/// equal bins of [0, 1]; each bin's mean top probability (confidence) and the share of its records whose
+/// top class is the true one (accuracy).
+struct ReliabilityBin {
+    double low = 0.0, high = 0.0;
+    int count = 0;
+    double confidence = 0.0; ///< NaN for an empty bin
+    double accuracy = 0.0;   ///< NaN for an empty bin
+};
+struct Reliability {
+    std::vector<ReliabilityBin> bins; ///< empty without probabilities
+    /// Top-label expected calibration error: the record-weighted mean of |accuracy - confidence| (NaN
+    /// without records).
+    double expectedCalibrationError = 0.0;
+
+    QJsonArray binsJson() const;
+    static Reliability fromJson(const QJsonArray &bins);
+};
+Reliability reliability(const std::vector<std::vector<float>> &probabilities, const std::vector<int> &truth, int bins = 10);
+
+/// One point of a class's one-vs-rest curves: records whose score reaches `threshold` are called positive.
+struct OperatingPoint {
+    double threshold = 0.0;
+    int truePositives = 0, falsePositives = 0, falseNegatives = 0, trueNegatives = 0;
+    double precision() const;          ///< TP / (TP + FP); 1 when nothing is called positive
+    double recall() const;             ///< TP / (TP + FN); 0 without positives
+    double falsePositiveRate() const;  ///< FP / (FP + TN); 0 without negatives
+};
+/// Precision-recall and ROC curves of one class: a point at every distinct score, highest threshold first
+/// (each point calls positive every record scoring at least its threshold).
+struct OperatingCurve {
+    std::vector<OperatingPoint> points;
+    int positives = 0, negatives = 0;
+    double auroc = 0.0;            ///< NaN when either group is empty
+    double averagePrecision = 0.0; ///< sum over points of (recall step) x precision; NaN without positives
+
+    /// The point of the lowest threshold that is still >= `threshold` (what deciding at `threshold` does);
+    /// nullptr when no score reaches it.
+    const OperatingPoint *at(double threshold) const;
+    QJsonObject toJson() const;
+};
+OperatingCurve operatingCurve(const std::vector<float> &scores, const std::vector<bool> &positive);
+/// One-vs-rest curves of every class on the probability of that class.
+std::vector<OperatingCurve> operatingCurves(const std::vector<std::vector<float>> &probabilities, const std::vector<int> &truth, int classCount);
+
 /// Classification metrics of one evaluation. Precision of a class never predicted, and recall of a class
 /// never present, are 0. Macro averages are over the classes present in the truth or the predictions,
 /// as scikit-learn's default: a class absent from both does not count.
@@ -30,7 +75,9 @@ struct Evaluation {
     double macroPrecision = 0.0, macroRecall = 0.0, macroF1 = 0.0;
     int count = 0;
     double calibrationError = 0.0; ///< top-label expected calibration error of the probabilities (NaN without them)
+    Reliability reliability;           ///< of the probabilities (no bins without them)
     std::vector<int> truth, predicted; ///< per record, when computed from records (not from a stored matrix)
+    std::vector<std::vector<float>> probabilities; ///< per record, when computed with them
 
     QJsonObject toJson() const;
     /// One row per class plus micro/macro rows: class,support,precision,recall,f1,auroc.

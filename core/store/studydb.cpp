@@ -52,6 +52,9 @@ const std::vector<QStringList> &migrations()
         QStringLiteral("ALTER TABLE records ADD COLUMN age_years INTEGER"),
         QStringLiteral("ALTER TABLE records ADD COLUMN sex TEXT"),
         QStringLiteral("ALTER TABLE records ADD COLUMN duration_ms REAL"),
+    }, {
+        // The patient a user linked the record to (patientKey()); NULL: its own patient id.
+        QStringLiteral("ALTER TABLE records ADD COLUMN patient_key TEXT"),
     }};
     return all;
 }
@@ -407,24 +410,30 @@ Status StudyDatabase::writeState(qint64 record, const ReviewState &before, const
     return success();
 }
 
-Status StudyDatabase::setStates(const std::vector<std::pair<qint64, ReviewState>> &states, const QString &who, const QString &reason)
+Status StudyDatabase::transaction(const std::function<Status()> &work)
 {
     if (!mDb.transaction())
         return Status::failure(QStringLiteral("%1: cannot start a transaction: %2").arg(mPath, mDb.lastError().text()));
-    const auto fail = [this](const QString &message) {
+    Status s = work();
+    if (s && !mDb.commit())
+        s = Status::failure(QStringLiteral("%1: cannot commit: %2").arg(mPath, mDb.lastError().text()));
+    if (!s)
         mDb.rollback();
-        return Status::failure(message);
-    };
-    for (const auto &[record, next] : states) {
-        const auto before = state(record);
-        if (!before)
-            return fail(before.error());
-        if (Status s = writeState(record, before.value(), next, who, reason); !s)
-            return fail(s.error());
-    }
-    if (!mDb.commit())
-        return fail(QStringLiteral("%1: cannot commit: %2").arg(mPath, mDb.lastError().text()));
-    return success();
+    return s;
+}
+
+Status StudyDatabase::setStates(const std::vector<std::pair<qint64, ReviewState>> &states, const QString &who, const QString &reason)
+{
+    return transaction([&] {
+        for (const auto &[record, next] : states) {
+            const auto before = state(record);
+            if (!before)
+                return Status::failure(before.error());
+            if (Status s = writeState(record, before.value(), next, who, reason); !s)
+                return s;
+        }
+        return success();
+    });
 }
 
 Status StudyDatabase::setPrediction(qint64 record, const QString &modelId, const std::vector<float> &probabilities, int top)
@@ -522,12 +531,68 @@ void StudyDatabase::setModelThresholds(const std::vector<double> &thresholds)
     mModelThresholds = thresholds;
 }
 
-Status StudyDatabase::setThreshold(int cls, double probability)
+Status StudyDatabase::setThreshold(int cls, double probability, const QString &who, const QString &reason)
 {
-    Status s = setSetting(QStringLiteral("threshold/%1").arg(cls), QString::number(probability));
-    if (s && cls >= 0 && cls < int(mThresholds.size()))
+    if (cls < 0 || cls >= int(mThresholds.size()) || !(probability >= 0.0 && probability <= 1.0))
+        return Status::failure(QStringLiteral("%1: no threshold %2 for class %3").arg(mPath).arg(probability).arg(cls));
+    const QString before = QString::number(threshold(cls));
+    Status s = transaction([&] {
+        if (Status set = setSetting(QStringLiteral("threshold/%1").arg(cls), QString::number(probability)); !set)
+            return set;
+        return writeAudit(0, who, QStringLiteral("threshold %1").arg(dataset::className(cls)), before, QString::number(probability), reason);
+    });
+    if (s)
         mThresholds[size_t(cls)] = probability;
     return s;
+}
+
+Result<QString> StudyDatabase::patientKey(qint64 record) const
+{
+    QSqlQuery q(mDb);
+    q.prepare(QStringLiteral("SELECT COALESCE(NULLIF(patient_key, ''), NULLIF(patient_id, ''), 'record:' || id) FROM records WHERE id = ?"));
+    q.addBindValue(record);
+    if (!q.exec() || !q.next())
+        return Result<QString>::failure(QStringLiteral("%1: no record %2").arg(mPath).arg(record));
+    return q.value(0).toString();
+}
+
+Result<qint64> StudyDatabase::priorRecord(qint64 record) const
+{
+    const auto key = patientKey(record);
+    if (!key)
+        return Result<qint64>::failure(key.error());
+    QSqlQuery q(mDb);
+    q.prepare(QStringLiteral("SELECT id FROM records WHERE COALESCE(NULLIF(patient_key, ''), NULLIF(patient_id, ''), 'record:' || id) = ?"
+                             " ORDER BY COALESCE(acquired, ''), id"));
+    q.addBindValue(key.value());
+    if (!q.exec())
+        return Result<qint64>::failure(QStringLiteral("%1: cannot look up the patient's records: %2").arg(mPath, q.lastError().text()));
+    qint64 previous = 0;
+    while (q.next()) {
+        if (q.value(0).toLongLong() == record)
+            return previous;
+        previous = q.value(0).toLongLong();
+    }
+    return qint64(0);
+}
+
+Status StudyDatabase::linkPatient(qint64 record, qint64 other, const QString &who, const QString &reason)
+{
+    const auto before = patientKey(record);
+    const auto after = patientKey(other);
+    if (!before || !after)
+        return Status::failure(before ? after.error() : before.error());
+    if (before.value() == after.value())
+        return success();
+    return transaction([&] {
+        QSqlQuery q(mDb);
+        q.prepare(QStringLiteral("UPDATE records SET patient_key = ? WHERE id = ?"));
+        q.addBindValue(after.value());
+        q.addBindValue(record);
+        if (Status s = exec(q, mPath, "link the record to a patient"); !s)
+            return s;
+        return writeAudit(record, who, QStringLiteral("patient"), before.value(), after.value(), reason);
+    });
 }
 
 QString StudyDatabase::activeModel() const

@@ -10,6 +10,7 @@
 #include <QSqlDatabase>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -76,7 +77,7 @@ struct ExportOptions {
 /// One StudyDatabase per thread (it owns its own connection).
 class StudyDatabase {
 public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     ~StudyDatabase();
     StudyDatabase(const StudyDatabase &) = delete;
@@ -126,11 +127,22 @@ public:
     /// Per-class probability above which a model's class flags a record: the user's (stored in the
     /// database), else the model's own (its card's calibrated threshold), else 0.5.
     double threshold(int cls) const;
-    Status setThreshold(int cls, double probability);
+    /// The user's threshold of a class (one transaction with its audit row: record 0, field "threshold <class>").
+    Status setThreshold(int cls, double probability, const QString &who, const QString &reason);
     /// The thresholds of the model in use (NaN = none for that class), the defaults of threshold().
     void setModelThresholds(const std::vector<double> &thresholds);
     /// Flagged: the model's class is one of the six and its probability reaches that class's threshold.
     bool isFlagged(const WorklistRow &row) const;
+
+    /// The patient a record belongs to: the one a user linked it to, else its file's patient id, else
+    /// the record alone ("record:<id>").
+    Result<QString> patientKey(qint64 record) const;
+    /// The previous acquisition of the record's patient: the record of the same patientKey just before
+    /// it in acquisition time (then import order; records without a time come first); 0 when none.
+    Result<qint64> priorRecord(qint64 record) const;
+    /// A user's statement that `record` is of the same patient as `other` (files without patient ids, or
+    /// with another system's): `record` takes `other`'s patientKey, in one transaction with its audit row.
+    Status linkPatient(qint64 record, qint64 other, const QString &who, const QString &reason);
 
     /// CSV of every record's label and review (record, path, patient, label, origin, author, review,
     /// reviewer, comment, model, model class, probability). De-identified: the patient is a pseudonym, the
@@ -151,6 +163,8 @@ public:
 private:
     QString setting(const QString &key) const;
     Status setSetting(const QString &key, const QString &value);
+    /// Runs `work` in one transaction: committed when it succeeds, rolled back when it fails.
+    Status transaction(const std::function<Status()> &work);
     explicit StudyDatabase(QString connection, QString path);
     Status migrate();
     /// The label and review rows and their audit rows, inside the caller's transaction.

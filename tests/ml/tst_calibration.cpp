@@ -51,12 +51,12 @@ private Q_SLOTS:
         // Two records at confidence 0.9, one right: |0.5 - 0.9| x 2/4; two at 0.6, both right: |1 - 0.6| x 2/4.
         const std::vector<std::vector<float>> p{{0.9f, 0.1f}, {0.9f, 0.1f}, {0.6f, 0.4f}, {0.4f, 0.6f}};
         const std::vector<int> truth{0, 1, 0, 1};
-        QVERIFY(std::abs(expectedCalibrationError(p, truth) - 0.4) < 1e-6);
+        QVERIFY(std::abs(reliability(p, truth).expectedCalibrationError - 0.4) < 1e-6);
         // An evaluation with probabilities reports the same figure; without them, none.
         QVERIFY(std::abs(evaluate({QStringLiteral("A"), QStringLiteral("B")}, truth, {0, 0, 0, 1}, p).calibrationError - 0.4) < 1e-6);
         QVERIFY(std::isnan(evaluate({QStringLiteral("A"), QStringLiteral("B")}, truth, {0, 0, 0, 1}).calibrationError));
         // A calibrated set: confidence 0.75, right 3 times in 4.
-        QVERIFY(std::abs(expectedCalibrationError(rows({0.25f, 0.25f, 0.25f, 0.25f}), {0, 0, 0, 1})) < 1e-6);
+        QVERIFY(std::abs(reliability(rows({0.25f, 0.25f, 0.25f, 0.25f}), {0, 0, 0, 1}).expectedCalibrationError) < 1e-6);
     }
 
     void thresholdsByHand()

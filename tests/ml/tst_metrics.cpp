@@ -1,6 +1,7 @@
 #include "core/ml/metrics.h"
 #include "core/ml/training.h"
 
+#include <QJsonArray>
 #include <QTest>
 
 #include <cmath>
@@ -48,6 +49,54 @@ private Q_SLOTS:
         // Positives 0.9, 0.4; negatives 0.5, 0.1, 0.4 (one tie): pairs won 3 + (1 + 0.5) of 6 = 0.75.
         QCOMPARE(auroc({0.9f, 0.5f, 0.4f, 0.1f, 0.4f}, {true, false, true, false, false}), 0.75);
         QVERIFY(std::isnan(auroc({0.1f, 0.2f}, {true, true})));
+    }
+
+    void operatingCurveByHand()
+    {
+        // Scores 0.9+, 0.8+, 0.8-, 0.6-, 0.3+ (+ = positive): thresholds at each distinct score.
+        const OperatingCurve c = operatingCurve({0.9f, 0.8f, 0.8f, 0.6f, 0.3f}, {true, false, true, false, true});
+        QCOMPARE(c.positives, 3);
+        QCOMPARE(c.negatives, 2);
+        QCOMPARE(int(c.points.size()), 4);
+        const double precision[] = {1.0, 2.0 / 3, 0.5, 0.6}, recall[] = {1.0 / 3, 2.0 / 3, 2.0 / 3, 1.0}, fpr[] = {0.0, 0.5, 1.0, 1.0};
+        const float threshold[] = {0.9f, 0.8f, 0.6f, 0.3f};
+        for (size_t i = 0; i < 4; ++i) {
+            QCOMPARE(float(c.points[i].threshold), threshold[i]);
+            QVERIFY(std::abs(c.points[i].precision() - precision[i]) < 1e-12);
+            QVERIFY(std::abs(c.points[i].recall() - recall[i]) < 1e-12);
+            QVERIFY(std::abs(c.points[i].falsePositiveRate() - fpr[i]) < 1e-12);
+        }
+        // AP = 1/3 x 1 + 1/3 x 2/3 + 0 x 1/2 + 1/3 x 0.6 (scikit-learn's average_precision_score: 0.7556)
+        QVERIFY(std::abs(c.averagePrecision - (1.0 / 3 + 2.0 / 9 + 0.2)) < 1e-12);
+        // 6 positive-negative pairs: 0.9 beats both, 0.8 beats 0.6 and ties 0.8, 0.3 beats none: 3.5 / 6.
+        QVERIFY(std::abs(c.auroc - 3.5 / 6) < 1e-12);
+        // Deciding at 0.7 calls the two records of 0.8 and above positive; nothing reaches 0.95.
+        QCOMPARE(float(c.at(0.7)->threshold), 0.8f);
+        QCOMPARE(c.at(0.7)->truePositives, 2);
+        QVERIFY(c.at(0.95) == nullptr);
+        const QJsonObject json = c.toJson();
+        QCOMPARE(json.value(QStringLiteral("recall")).toArray().size(), 4);
+        QVERIFY(std::abs(json.value(QStringLiteral("precision")).toArray().at(1).toDouble() - 2.0 / 3) < 1e-12);
+    }
+
+    void reliabilityByHand()
+    {
+        // Top probabilities 0.95 (right), 0.85 (wrong), 0.6 (right), 0.55 (right) in ten bins.
+        const Reliability r = reliability({{0.95f, 0.05f}, {0.85f, 0.15f}, {0.4f, 0.6f}, {0.55f, 0.45f}}, {0, 1, 1, 0});
+        QCOMPARE(int(r.bins.size()), 10);
+        QCOMPARE(r.bins[8].count, 1);
+        QVERIFY(std::abs(r.bins[8].confidence - 0.85) < 1e-6);
+        QCOMPARE(r.bins[8].accuracy, 0.0);
+        QCOMPARE(r.bins[5].count, 1);
+        QCOMPARE(r.bins[5].accuracy, 1.0);
+        QCOMPARE(r.bins[0].count, 0);
+        QVERIFY(std::isnan(r.bins[0].confidence));
+        // (|1 - 0.55| + |1 - 0.6| + |0 - 0.85| + |1 - 0.95|) / 4
+        QVERIFY(std::abs(r.expectedCalibrationError - 1.75 / 4) < 1e-6);
+        const Reliability back = Reliability::fromJson(r.binsJson());
+        QCOMPARE(int(back.bins.size()), 10);
+        QVERIFY(std::abs(back.expectedCalibrationError - r.expectedCalibrationError) < 1e-9);
+        QVERIFY(std::isnan(reliability({}, {}).expectedCalibrationError));
     }
 
     void bootstrapBracketsThePointEstimates()

@@ -233,7 +233,7 @@ private Q_SLOTS:
 
         // Next unreviewed flagged skips the reviewed record.
         for (int c = 0; c < 6; ++c)
-            QVERIFY(db.setThreshold(c, 0.0));
+            QVERIFY(db.setThreshold(c, 0.0, QStringLiteral("tester"), QStringLiteral("flag everything")));
         panel.model()->reload();
         panel.select(id);
         QVERIFY(panel.nextUnreviewedFlagged());

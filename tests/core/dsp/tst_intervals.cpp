@@ -154,6 +154,11 @@ private Q_SLOTS:
         QCOMPARE(dsp::compareMeasurements(before, after)[4].flag, QStringLiteral("QTc 505 ms, above 500"));
         after.prMs.reset();
         QVERIFY(!dsp::compareMeasurements(before, after)[1].change);
+        // The model's class: a new arrhythmia class is a finding, a change to "Other" or none is not.
+        const QStringList classes{QStringLiteral("AVB1/2"), QStringLiteral("AF/AFL"), QStringLiteral("Other")};
+        QCOMPARE(dsp::newClassFlag(2, 1, classes, 2), QStringLiteral("new AF/AFL"));
+        QVERIFY(dsp::newClassFlag(1, 2, classes, 2).isEmpty());
+        QVERIFY(dsp::newClassFlag(1, 1, classes, 2).isEmpty());
 
         // Generated records of known rates and QTc: the changes EcgScope reports are the truth's.
         synth::Options o;

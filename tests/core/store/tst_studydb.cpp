@@ -9,6 +9,8 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
+#include <QHash>
 #include <QJsonObject>
 #include <QProcess>
 #include <QSqlDatabase>
@@ -190,13 +192,72 @@ private Q_SLOTS:
         QVERIFY(!db.value()->isFlagged(row));
         db.value()->setModelThresholds({none, none, none, 0.6, none, none, none});
         QVERIFY(db.value()->isFlagged(row));
-        QVERIFY(db.value()->setThreshold(dataset::AfFlutter, 0.8));
+        QVERIFY(db.value()->setThreshold(dataset::AfFlutter, 0.8, QStringLiteral("tester"), QString()));
         QVERIFY(!db.value()->isFlagged(row));
         // A record that already has a label keeps it when classified.
         QCOMPARE(row.state.labelOrigin, QStringLiteral("dataset"));
         // "Other" never flags.
         QVERIFY(db.value()->setPrediction(id, QStringLiteral("m2"), {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f}, 6));
         QVERIFY(!db.value()->isFlagged(db.value()->row(id, QStringLiteral("m2")).value()));
+    }
+
+    void thresholdChangesAreAudited()
+    {
+        QTemporaryDir dir;
+        auto db = store::StudyDatabase::open(dir.filePath(QStringLiteral("t.ecgdb")));
+        QVERIFY(db);
+        QCOMPARE(db.value()->threshold(dataset::AfFlutter), 0.5);
+        QVERIFY(db.value()->setThreshold(dataset::AfFlutter, 0.72, QStringLiteral("dr. a"), QStringLiteral("operating point: precision 0.90")));
+        QVERIFY(!db.value()->setThreshold(dataset::AfFlutter, 1.5, QStringLiteral("dr. a"), QString()));
+        QVERIFY(!db.value()->setThreshold(9, 0.5, QStringLiteral("dr. a"), QString()));
+        const auto trail = db.value()->history(0).value();
+        QCOMPARE(int(trail.size()), 1);
+        QCOMPARE(trail[0].who, QStringLiteral("dr. a"));
+        QCOMPARE(trail[0].field, QStringLiteral("threshold %1").arg(dataset::className(dataset::AfFlutter)));
+        QCOMPARE(trail[0].oldValue, QStringLiteral("0.5"));
+        QCOMPARE(trail[0].newValue, QStringLiteral("0.72"));
+        QCOMPARE(trail[0].reason, QStringLiteral("operating point: precision 0.90"));
+        // Stored: a reopened database has it.
+        const QString path = db.value()->path();
+        db.value().reset();
+        QCOMPARE(store::StudyDatabase::open(path).value()->threshold(dataset::AfFlutter), 0.72);
+    }
+
+    void priorRecordsAndPatientLinks()
+    {
+        // Patient P: three acquisitions out of order; a fourth file without a patient id.
+        QTemporaryDir dir;
+        const QString data = dir.filePath(QStringLiteral("data"));
+        QDir().mkpath(data);
+        const char *starts[] = {"2024-01-01T10:00:00", "2025-03-01T09:00:00", "2023-05-05T08:00:00", "2025-06-01T12:00:00"};
+        for (int i = 0; i < 4; ++i) {
+            synth::Options o;
+            o.seed = uint64_t(20 + i);
+            o.sampleRateHz = 100;
+            auto s = synth::generate(o);
+            s->ecg.patient.id = i < 3 ? QStringLiteral("P") : QString();
+            s->ecg.acquisition.start = QDateTime::fromString(QLatin1String(starts[i]), Qt::ISODate);
+            QVERIFY(io::writeEcg(s->ecg, QStringLiteral("%1/r%2.hea").arg(data).arg(i)));
+        }
+        auto db = store::StudyDatabase::open(dir.filePath(QStringLiteral("p.ecgdb")));
+        QCOMPARE(db.value()->importPaths({data})->added, 4);
+        QHash<QString, qint64> id;
+        const auto rows = db.value()->worklist(QString()).value();
+        for (const store::WorklistRow &r : rows)
+            id[QFileInfo(r.path).completeBaseName()] = r.id;
+        QCOMPARE(db.value()->priorRecord(id[QStringLiteral("r1")]).value(), id[QStringLiteral("r0")]); // 2025 -> 2024
+        QCOMPARE(db.value()->priorRecord(id[QStringLiteral("r0")]).value(), id[QStringLiteral("r2")]); // 2024 -> 2023
+        QCOMPARE(db.value()->priorRecord(id[QStringLiteral("r2")]).value(), qint64(0));                  // the first
+        QCOMPARE(db.value()->priorRecord(id[QStringLiteral("r3")]).value(), qint64(0));                  // no patient id
+        QCOMPARE(db.value()->patientKey(id[QStringLiteral("r3")]).value(), QStringLiteral("record:%1").arg(id[QStringLiteral("r3")]));
+        // The user says r3 is P's: it becomes P's latest acquisition, audited.
+        QVERIFY(db.value()->linkPatient(id[QStringLiteral("r3")], id[QStringLiteral("r1")], QStringLiteral("dr. b"), QStringLiteral("same patient")));
+        QCOMPARE(db.value()->priorRecord(id[QStringLiteral("r3")]).value(), id[QStringLiteral("r1")]);
+        const auto trail = db.value()->history(id[QStringLiteral("r3")]).value();
+        QVERIFY(std::any_of(trail.begin(), trail.end(), [](const store::AuditEntry &e) {
+            return e.field == QLatin1String("patient") && e.newValue == QLatin1String("P") && e.who == QLatin1String("dr. b");
+        }));
+        QVERIFY(!db.value()->priorRecord(9999));
     }
 
     void newerSchemasAreRefusedUntouched()
@@ -249,7 +310,7 @@ private Q_SLOTS:
             raw.setDatabaseName(path);
             QVERIFY(raw.open());
             QVERIFY(QSqlQuery(raw).exec(QStringLiteral("DROP TABLE training_runs")));
-            for (const char *column : {"age_years", "sex", "duration_ms"})
+            for (const char *column : {"age_years", "sex", "duration_ms", "patient_key"})
                 QVERIFY(QSqlQuery(raw).exec(QStringLiteral("ALTER TABLE records DROP COLUMN %1").arg(QLatin1String(column))));
             QVERIFY(QSqlQuery(raw).exec(QStringLiteral("PRAGMA user_version = 1")));
             raw.close();
