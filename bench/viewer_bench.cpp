@@ -1,11 +1,14 @@
 // ecgscope-bench-viewer: full redraw of a 12-lead, 10 s, 500 Hz record in the viewer (each layout, with
-// and without display filters) and, for comparison, the same leads as a QCustomPlot chart.
+// and without display filters), for comparison the same leads as a QCustomPlot chart, and the analysis
+// views (rhythm plots, serial comparison).
 // Run offscreen: QT_QPA_PLATFORM=offscreen ecgscope-bench-viewer [--repeats N]
 #include "ui/customplot.h"
 #include "core/dsp/intervals.h"
 #include "core/synth/generator.h"
 #include "core/timing.h"
 #include "ui/ecgview.h"
+#include "ui/rhythmpanel.h"
+#include "ui/serialcomparison.h"
 
 #include <QApplication>
 #include <QImage>
@@ -93,5 +96,32 @@ int main(int argc, char **argv)
             plot.replot(QCustomPlot::rpImmediateRefresh);
             plot.render(&image);
         }));
+
+    // The analysis views: the rhythm panel's three plots (a record with premature beats) at a dock's
+    // size, and the serial comparison's two locked sheets.
+    synth::Options vpc = o;
+    vpc.rhythm = synth::Rhythm::Vpc;
+    const Ecg ectopic = synth::generate(vpc)->ecg;
+    const dsp::Intervals ectopicIntervals = dsp::measureIntervals(ectopic);
+    ui::RhythmPanel panel;
+    panel.resize(340, 800);
+    panel.setRecord(ectopic, ectopicIntervals);
+    panel.show(); // laid out, as in its dock (offscreen)
+    QApplication::processEvents();
+    row("Rhythm plots: tachogram + Poincaré + beat overlay, redraw", measure(repeats, [&] { panel.replotAll(); }));
+    row("Rhythm plots: new record (beats, overlay, all three drawn)", measure(repeats, [&] {
+            panel.setRecord(ectopic, ectopicIntervals);
+            panel.replotAll();
+        }));
+    ui::ComparedEcg prior, current;
+    prior.ecg = ecg;
+    prior.intervals = intervals;
+    current.ecg = ectopic;
+    current.intervals = ectopicIntervals;
+    ui::SerialComparisonWindow compare(prior, current, ui::PaperSettings{}, 96.0 / 25.4, {}, -1);
+    compare.resize(size);
+    compare.show();
+    QApplication::processEvents();
+    row("Serial comparison: both sheets (fit width) and the table", measure(repeats, [&] { compare.render(&image); }));
     return 0;
 }

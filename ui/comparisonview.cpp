@@ -1,5 +1,8 @@
 #include "ui/comparisonview.h"
 
+#include "ui/customplot.h"
+#include "ui/operatingpoints.h"
+
 #include <QtCharts/QChart>
 #include <QtCharts/QChartView>
 #include <QtCharts/QLegend>
@@ -15,6 +18,7 @@
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QTableWidget>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -166,12 +170,17 @@ ComparisonView::ComparisonView(QWidget *parent) : QWidget(parent), mMatrixRow(ne
     mCurves->setTitle(tr("Loss (solid), val. F1 (dashed)")); // short: the chart may be 300 px wide
     auto *curves = new QChartView(mCurves);
     curves->setMinimumSize(300, 160);
-    curves->setMaximumWidth(460);
-    // The matrices get the room (they are what is compared), the curves beside them at a width where
+    // The reliability diagram of every run's test predictions, in a tab beside the curves.
+    mReliability = new QCustomPlot;
+    mPlots = new QTabWidget;
+    mPlots->addTab(curves, tr("&Curves"));
+    mPlots->addTab(mReliability, tr("Reliabilit&y"));
+    mPlots->setMaximumWidth(460);
+    // The matrices get the room (they are what is compared), the plots beside them at a width where
     // their legend is whole, the table under both at the height of its rows.
     auto *top = new QHBoxLayout;
     top->addWidget(mMatrixScroll, 1);
-    top->addWidget(curves);
+    top->addWidget(mPlots);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(top, 1);
@@ -239,6 +248,12 @@ void ComparisonView::setRuns(std::vector<ml::RunRecord> runs)
             maxLoss = std::max(maxLoss, e.trainLoss);
         }
     }
+    std::vector<std::pair<QString, ml::Reliability>> reliability;
+    const QStringList legend = legendNames(names);
+    for (size_t i = 0; i < mRuns.size(); ++i)
+        if (!mRuns[i].test.reliability.bins.empty())
+            reliability.emplace_back(legend.value(int(i)), mRuns[i].test.reliability);
+    plotReliability(mReliability, reliability);
     resetCurves(mCurves, names, maxEpoch, std::ceil(maxLoss));
     for (size_t run = 0; run < mRuns.size(); ++run)
         for (const ml::EpochReport &e : mRuns[run].history)

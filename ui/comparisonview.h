@@ -5,6 +5,8 @@
 #include <QWidget>
 
 class QChart;
+class QCustomPlot;
+class QTabWidget;
 class QTableWidget;
 class QHBoxLayout;
 class QScrollArea;
@@ -42,8 +44,8 @@ private:
 };
 
 /// Runs compared side by side: their confusion matrices, a metrics table (micro and macro precision,
-/// recall, F1, accuracy, F1 per class; the best value of each column in bold with a ★) and their
-/// training curves (loss and validation macro-F1 per epoch). Exports to PNG, PDF and CSV.
+/// recall, F1, accuracy, F1 per class; the best value of each column in bold with a ★), their
+/// training curves (loss and validation macro-F1 per epoch) and reliability diagrams (with the ECE). Exports to PNG, PDF and CSV.
 class ComparisonView : public QWidget {
     Q_OBJECT
 public:
@@ -52,6 +54,9 @@ public:
     const std::vector<ml::RunRecord> &runs() const { return mRuns; }
     std::vector<ConfusionMatrixView *> matrices() const { return mMatrices; }
     QTableWidget *table() const { return mTable; }
+    /// The test predictions' reliability diagrams of the runs that have them (a tab beside the curves).
+    QCustomPlot *reliabilityPlot() const { return mReliability; }
+    QTabWidget *plotTabs() const { return mPlots; }
 
     /// @return an empty string, or why not (naming the file)
     QString exportImage(const QString &path) const; ///< .png or .pdf (A4 landscape, scaled to fit)
@@ -64,6 +69,8 @@ private:
     QScrollArea *mMatrixScroll;
     QTableWidget *mTable;
     QChart *mCurves;
+    QCustomPlot *mReliability;
+    QTabWidget *mPlots;
 };
 
 } // namespace ecgscope::ui

@@ -70,7 +70,6 @@ void EcgView::setPixelsPerMm(double pixelsPerMm)
 
 void EcgView::setZoom(double zoom)
 {
-    mFitWidth = false;
     zoomAbout(zoom / mZoom, QPointF(viewport()->width() / 2.0, viewport()->height() / 2.0));
 }
 
@@ -127,6 +126,7 @@ void EcgView::updateScrollBars()
 void EcgView::zoomAbout(double factor, QPointF anchor)
 {
     const QPointF mm = toMm(anchor);
+    mFitWidth = false; // a zoom of the user's own, kept as the view resizes
     mZoom = std::clamp(mZoom * factor, 0.1, 20.0);
     updateScrollBars();
     // The point under the anchor stays there (as far as the scroll range allows).

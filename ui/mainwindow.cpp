@@ -6,7 +6,10 @@
 #include "ui/ecgview.h"
 #include "ui/printout.h"
 #include "ui/comparisonview.h"
+#include "ui/operatingpoints.h"
 #include "ui/reviewpanel.h"
+#include "ui/rhythmpanel.h"
+#include "ui/serialcomparison.h"
 #include "ui/textoptionsdialog.h"
 #include "ui/trainingwizard.h"
 #include "ui/worklistmodel.h"
@@ -33,6 +36,7 @@
 #include <QPainter>
 #include <QPrintDialog>
 #include <QPrinter>
+#include <QPushButton>
 #include <QScreen>
 #include <QStandardPaths>
 #include <QSettings>
@@ -41,6 +45,7 @@
 #include <QVBoxLayout>
 
 #include <functional>
+#include <utility>
 
 namespace ecgscope::ui {
 
@@ -72,7 +77,8 @@ void addChoices(QMenu *menu, const std::vector<std::pair<QString, T>> &choices, 
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), mView(new EcgView(this)), mHeader(new QLabel(this)), mClassification(new QLabel(this)),
-      mHover(new QLabel(this)), mCaliper(new QLabel(this)), mReview(nullptr), mDock(nullptr)
+      mHover(new QLabel(this)), mCaliper(new QLabel(this)), mReview(nullptr), mDock(nullptr), mRhythm(new RhythmPanel(this)),
+      mRhythmDock(new QDockWidget(tr("Rhythm and Beats"), this))
 {
     setWindowTitle(tr("EcgScope"));
     setAcceptDrops(true);
@@ -103,11 +109,25 @@ MainWindow::MainWindow(QWidget *parent)
     addDockWidget(Qt::RightDockWidgetArea, mDock);
     connect(mReview, &ReviewPanel::recordSelected, this, [this](qint64, const QString &path) { openFile(path); });
     connect(mReview, &ReviewPanel::errorOccurred, this, [this](const QString &message) { statusBar()->showMessage(message, 10000); });
+    // Rhythm and beat plots, left of the sheet (the worklist has the right); hidden until asked for.
+    mRhythmDock->setObjectName(QStringLiteral("rhythm"));
+    mRhythmDock->setWidget(mRhythm);
+    addDockWidget(Qt::LeftDockWidgetArea, mRhythmDock);
+    connect(mRhythm, &RhythmPanel::beatChosen, mView, [this](double timeMs) { mView->markTime(timeMs); });
+    connect(mRhythmDock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (!visible)
+            return;
+        // A quarter of the window the first time, at least what the plots need.
+        if (!std::exchange(mRhythmSized, true) && !mLayoutRestored)
+            resizeDocks({mRhythmDock}, {std::max(mRhythmDock->minimumSizeHint().width(), width() / 4)}, Qt::Horizontal);
+        showRhythm();
+    });
     buildMenus();
     buildReviewMenu();
     buildTrainingMenu();
     restoreLayout();
     mDock->hide(); // shown when a study database is opened
+    mRhythmDock->hide();
     applyScreenScale();
     connect(&mWatcher, &QFutureWatcher<Result<Classified>>::finished, this, &MainWindow::showClassification);
 }
@@ -291,19 +311,7 @@ void MainWindow::buildReviewMenu()
         relabel->addAction(QStringLiteral("&%1 %2").arg(c + 1).arg(dataset::className(c)), QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + c)), mReview,
                            [this, c] { mReview->relabelSelection(c); });
     review->addAction(tr("&Next Unreviewed Flagged"), QKeySequence(Qt::Key_F3), mReview, &ReviewPanel::nextUnreviewedFlagged);
-    review->addAction(tr("Flag &Thresholds..."), this, [this] {
-        if (!mReview->database())
-            return;
-        for (int c = 0; c < dataset::kTargetClassCount; ++c) {
-            bool ok = false;
-            const double t = QInputDialog::getDouble(this, tr("Flag threshold"), tr("Flag %1 at probability ≥").arg(dataset::className(c)),
-                                                     mReview->database()->threshold(c), 0.0, 1.0, 2, &ok);
-            if (!ok)
-                return;
-            mReview->database()->setThreshold(c, t, mReview->reviewer(), tr("set by hand"));
-        }
-        mReview->model()->reload();
-    });
+    review->addAction(tr("&Operating Points and Thresholds..."), QKeySequence(Qt::CTRL | Qt::Key_T), this, &MainWindow::showOperatingPoints);
     review->addSeparator();
     // Exports name their reviewer in the audit trail, and ask whether to de-identify.
     const auto exportOptions = [this](const QString &what) {
@@ -366,6 +374,7 @@ void MainWindow::buildMenus()
         dsp::DisplayFilter f = mView->filter();
         change(f);
         mView->setFilter(f);
+        showRhythm(); // the plots show the record as filtered
     };
     const PaperSettings &paper = mView->paper();
     QMenu *view = menuBar()->addMenu(tr("&View"));
@@ -431,6 +440,126 @@ void MainWindow::buildMenus()
     march->setShortcut(Qt::Key_M);
     connect(march, &QAction::toggled, mView, &EcgView::setMarchOut);
     tools->addAction(tr("C&lear Caliper"), mView, &EcgView::clearCaliper);
+    tools->addSeparator();
+    QAction *rhythm = mRhythmDock->toggleViewAction();
+    rhythm->setText(tr("&Rhythm and Beat Plots"));
+    rhythm->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    tools->addAction(rhythm);
+    tools->addAction(tr("Compare with &Prior"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), this, [this] {
+        if (!compareWithPrior())
+            QMessageBox::information(this, tr("Compare with prior"), mError);
+    });
+    tools->addAction(tr("Compare &With..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Compare with"), QFileInfo(mEcg.sourcePath).path(), io::openFileFilter());
+        if (!path.isEmpty() && !compareWith(path))
+            QMessageBox::warning(this, tr("Compare with"), mError);
+    });
+}
+
+void MainWindow::showRhythm()
+{
+    if (mRhythmDock->isVisible() && !mEcg.leads.empty())
+        mRhythm->setRecord(mView->shownRecord(), mIntervals);
+}
+
+ComparedEcg MainWindow::compared(const Ecg &ecg) const
+{
+    ComparedEcg c;
+    c.ecg = ecg;
+    c.intervals = dsp::measureIntervals(ecg);
+    c.headerLines = printedHeaderLines(ecg, c.intervals);
+    // One ECG's classification takes milliseconds, like the measurements above: no worker needed.
+    if (mClassifier)
+        if (auto r = mClassifier->classify(ecg)) {
+            c.modelClassIndex = r->topClass;
+            c.modelClass = QStringLiteral("%1 %2").arg(mClassifier->classNames().value(r->topClass)).arg(r->probabilities[size_t(r->topClass)], 0, 'f', 2);
+        }
+    const QString absolute = QFileInfo(ecg.sourcePath).absoluteFilePath();
+    for (const store::WorklistRow &r : mReview->model()->rows())
+        if (r.path == absolute)
+            c.record = r.id;
+    return c;
+}
+
+SerialComparisonWindow *MainWindow::compareWith(const QString &path)
+{
+    if (mEcg.leads.empty()) {
+        mError = tr("Open an ECG first: the comparison is of the shown ECG with another.");
+        return nullptr;
+    }
+    auto other = io::readEcg(path, mReadOptions.value(QFileInfo(path).absoluteFilePath()));
+    if (!other) {
+        mError = other.error();
+        return nullptr;
+    }
+    ComparedEcg a = compared(mEcg), b = compared(other.value());
+    // The older acquisition is the prior; without times, the one chosen is.
+    if (a.ecg.acquisition.start.isValid() && b.ecg.acquisition.start.isValid() && a.ecg.acquisition.start < b.ecg.acquisition.start)
+        std::swap(a, b);
+    auto *window = new SerialComparisonWindow(std::move(b), std::move(a), mView->paper(), mView->pixelsPerMm(),
+                                              mClassifier ? mClassifier->classNames() : QStringList(), mClassifier ? mClassifier->otherClass() : -1, this);
+    connect(window, &SerialComparisonWindow::linkRequested, this, [this, window](qint64 prior, qint64 current) {
+        if (!mReview->database())
+            return;
+        const Status s = mReview->database()->linkPatient(current, prior, mReview->reviewer(), tr("same patient, confirmed in a serial comparison"));
+        statusBar()->showMessage(s ? tr("Linked: both ECGs are filed under one patient") : s.error(), 10000);
+        window->linkButton()->setText(s ? tr("Linked") : tr("Not linked"));
+    });
+    // "Same patient" is offered when both are in the database under different patients.
+    store::StudyDatabase *db = mReview->database();
+    const auto keyOf = [db](qint64 record) {
+        const auto key = db && record > 0 ? db->patientKey(record) : Result<QString>::failure(QString());
+        return key ? key.value() : QString();
+    };
+    const QString priorKey = keyOf(window->priorRecord()), currentKey = keyOf(window->currentRecord());
+    window->linkButton()->setVisible(!priorKey.isEmpty() && !currentKey.isEmpty() && priorKey != currentKey);
+    // Most of the screen: two sheets and the table need the room.
+    const QRect screen = this->screen()->availableGeometry();
+    window->resize(screen.width() * 9 / 10, screen.height() * 9 / 10);
+    window->move(screen.center() - window->rect().center());
+    window->show();
+    mError.clear();
+    return window;
+}
+
+SerialComparisonWindow *MainWindow::compareWithPrior()
+{
+    store::StudyDatabase *db = mReview->database();
+    const qint64 record = mReview->current();
+    if (!db || record <= 0 || !mReview->model()->rowOf(record) || mReview->model()->rowOf(record)->path != QFileInfo(mEcg.sourcePath).absoluteFilePath()) {
+        mError = tr("The prior ECG is looked up in the study database: open a database and show one of its records (or use Compare With... for any file).");
+        return nullptr;
+    }
+    const auto prior = db->priorRecord(record);
+    if (!prior) {
+        mError = prior.error();
+        return nullptr;
+    }
+    if (prior.value() == 0) {
+        const QString id = mEcg.patient.id.isEmpty() ? tr("the file names no patient") : tr("patient ID %1").arg(mEcg.patient.id);
+        mError = tr("No earlier ECG of this patient in the study database (%1). Compare With... any file; its window can then file both under one patient.").arg(id);
+        return nullptr;
+    }
+    const auto row = db->row(prior.value(), QString());
+    if (!row) {
+        mError = row.error();
+        return nullptr;
+    }
+    return compareWith(row->path);
+}
+
+void MainWindow::showOperatingPoints()
+{
+    store::StudyDatabase *db = mReview->database();
+    if (!db || !mClassifier) {
+        QMessageBox::information(this, tr("Operating points"), tr("Operating points are computed on the study database's labelled records: open a database first."));
+        return;
+    }
+    auto *dialog = new OperatingPointsDialog(db, mReview->model()->rows(), mClassifier->modelId(), mReview->reviewer(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &OperatingPointsDialog::thresholdApplied, mReview->model(), [this] { mReview->model()->reload(); });
+    dialog->resize(std::min(1200, screen()->availableGeometry().width() * 9 / 10), std::min(620, screen()->availableGeometry().height() * 9 / 10));
+    dialog->show();
 }
 
 QString MainWindow::classificationText() const
@@ -602,22 +731,27 @@ void MainWindow::dropEvent(QDropEvent *event)
 
 QStringList MainWindow::headerLines() const
 {
-    return headerLinesOf(mEcg);
+    return headerLinesOf(mEcg, mIntervals);
 }
 
 Printout MainWindow::printout() const
 {
+    return Printout{mView->content(), printedHeaderLines(mEcg, mIntervals)};
+}
+
+QStringList MainWindow::printedHeaderLines(const Ecg &ecg, const dsp::Intervals &intervals) const
+{
     if (!mDeidentifyPrints->isChecked())
-        return Printout{mView->content(), headerLines()};
+        return headerLinesOf(ecg, intervals);
     // The open study database's pseudonyms; without one, a key of this session's own.
     Deidentifier deid{mSessionKey, DateHandling::Remove};
     if (mReview->database())
         if (auto d = mReview->database()->deidentifier())
             deid = d.value();
-    return Printout{mView->content(), headerLinesOf(deid.apply(mEcg))};
+    return headerLinesOf(deid.apply(ecg), intervals);
 }
 
-QStringList MainWindow::headerLinesOf(const Ecg &ecg) const
+QStringList MainWindow::headerLinesOf(const Ecg &ecg, const dsp::Intervals &intervals) const
 {
     const PatientInfo &p = ecg.patient;
     QStringList patient;
@@ -635,7 +769,7 @@ QStringList MainWindow::headerLinesOf(const Ecg &ecg) const
     acquisition << tr("%1 leads, %2 Hz, %3 s").arg(ecg.leads.size()).arg(ecg.sampleRateHz).arg(ecg.durationMs() / 1000.0);
     acquisition << (ecg.sourcePath.isEmpty() ? ecg.sourceFormat : QStringLiteral("%1 (%2)").arg(QFileInfo(ecg.sourcePath).fileName(), ecg.sourceFormat));
     QStringList lines{patient.join(QStringLiteral("  ·  ")), acquisition.join(QStringLiteral("  ·  ")),
-                      tr("EcgScope measurements: %1").arg(mIntervals.summary())};
+                      tr("EcgScope measurements: %1").arg(intervals.summary())};
     if (!ecg.statements.isEmpty())
         lines << tr("Device interpretation: %1").arg(ecg.statements.join(QStringLiteral("; ")));
     return lines;
@@ -655,6 +789,7 @@ void MainWindow::showEcg()
     updateHeader();
     setWindowTitle(tr("EcgScope - %1").arg(QFileInfo(mEcg.sourcePath).fileName()));
     mView->setRecord(mEcg, mIntervals);
+    showRhythm();
     mCaliper->clear();
     classifyInBackground();
     statusBar()->showMessage(tr("Loaded %1").arg(mEcg.sourcePath), 5000);

@@ -22,6 +22,9 @@ namespace ecgscope::ui {
 
 class EcgView;
 class ReviewPanel;
+class RhythmPanel;
+class SerialComparisonWindow;
+struct ComparedEcg;
 
 /// The application window: the record's header (patient, acquisition, EcgScope's own measurements, the
 /// device's interpretation, the model's classification) over the 12-lead view on ECG paper. Files open
@@ -44,6 +47,15 @@ public:
     const dsp::Intervals &intervals() const { return mIntervals; }
     EcgView *view() const { return mView; }
     ReviewPanel *reviewPanel() const { return mReview; }
+    RhythmPanel *rhythmPanel() const { return mRhythm; }
+    QDockWidget *rhythmDock() const { return mRhythmDock; }
+
+    /// Opens the serial comparison of the shown record with the ECG in `path`, the older acquisition as
+    /// the prior (Tools > Compare With). @return the window (deleted on close), or nullptr with errorString() set
+    SerialComparisonWindow *compareWith(const QString &path);
+    /// The same with the shown record's patient's previous acquisition in the study database (Tools >
+    /// Compare with Prior). @return nullptr with errorString() saying why when there is none
+    SerialComparisonWindow *compareWithPrior();
     QStringList recentFiles() const;
 
     /// The sheet and header for print and export (de-identified when File > De-identify Printouts is on:
@@ -82,7 +94,12 @@ private:
         std::vector<float> saliency; ///< of the top class
     };
     void restoreLayout();
-    QStringList headerLinesOf(const Ecg &ecg) const;
+    QStringList headerLinesOf(const Ecg &ecg, const dsp::Intervals &intervals) const;
+    /// The header as printed: de-identified when File > De-identify Printouts is on.
+    QStringList printedHeaderLines(const Ecg &ecg, const dsp::Intervals &intervals) const;
+    ComparedEcg compared(const Ecg &ecg) const;
+    void showRhythm();
+    void showOperatingPoints();
     void buildMenus();
     void buildReviewMenu();
     void buildTrainingMenu();
@@ -114,8 +131,11 @@ private:
     QFutureWatcher<Result<Classified>> mWatcher;
     ReviewPanel *mReview;
     QDockWidget *mDock;
+    RhythmPanel *mRhythm;
+    QDockWidget *mRhythmDock;
     QAction *mDeidentifyPrints = nullptr;
     QByteArray mSessionKey = Deidentifier::newKey(); ///< pseudonyms of printouts made without a study database
+    bool mRhythmSized = false;    ///< the rhythm dock had its first width
     bool mLayoutRestored = false; ///< the last session's geometry and dock state fitted this screen
 };
 

@@ -43,13 +43,14 @@ QCPCurve *scatter(QCustomPlot *plot, const QVector<double> &x, const QVector<dou
     return curve;
 }
 
-/// Axis ranges around the data with 8% to spare (rescaleAxes would put points on the frame).
-void fit(QCustomPlot *plot)
+/// Axis ranges around the data with 8% to spare, at least `minimumX`/`minimumY` (axis units): rescaleAxes
+/// alone would put points on the frame, and a regular rhythm's RR range is nearly empty.
+void fit(QCustomPlot *plot, double minimumX, double minimumY)
 {
     plot->rescaleAxes();
-    for (QCPAxis *axis : {plot->xAxis, plot->yAxis}) {
+    for (auto [axis, minimum] : {std::pair{plot->xAxis, minimumX}, std::pair{plot->yAxis, minimumY}}) {
         const QCPRange r = axis->range();
-        const double pad = std::max(r.size() * 0.08, 20.0);
+        const double pad = std::max(r.size() * 0.08, minimum);
         axis->setRange(r.lower - pad, r.upper + pad);
     }
 }
@@ -100,7 +101,8 @@ void RhythmPanel::setRecord(const Ecg &shown, const dsp::Intervals &intervals)
     mBeatsOf.clear();
     const auto others = std::count_if(mRr.begin(), mRr.end(), [](const dsp::RrInterval &r) { return !r.dominant; });
     mSummary->setText(mRr.empty() ? tr("Fewer than two beats detected: no RR intervals.")
-                                  : tr("%n beat(s); RR %1 ± %2 ms; %3 premature or differently shaped (orange)", "", int(intervals.rPeaks.size()))
+                                  : tr("%1 beats; RR %2 ± %3 ms; %4 premature or differently shaped (orange)")
+                                        .arg(intervals.rPeaks.size())
                                         .arg(intervals.rrMeanMs, 0, 'f', 0)
                                         .arg(intervals.rrSdMs, 0, 'f', 0)
                                         .arg(others));
@@ -126,7 +128,7 @@ void RhythmPanel::setRecord(const Ecg &shown, const dsp::Intervals &intervals)
             }
         mBeatsOf.insert(scatter(mTachogram, x, y, dominant ? kDominantBeat : kOtherBeat, dominant ? tr("dominant") : tr("other")), beats);
     }
-    fit(mTachogram);
+    fit(mTachogram, 0.3, 20.0);
 
     // Poincaré: each RR against the next, coloured by the beat that ends the later one; the identity line.
     mPoincare->clearPlottables();
@@ -146,7 +148,7 @@ void RhythmPanel::setRecord(const Ecg &shown, const dsp::Intervals &intervals)
     identity->point1->setCoords(0, 0);
     identity->point2->setCoords(1000, 1000);
     identity->setPen(QPen(Qt::gray, 1, Qt::DashLine));
-    fit(mPoincare);
+    fit(mPoincare, 20.0, 20.0);
     // The same scale on both axes, so that the identity line is the diagonal.
     const QCPRange x = mPoincare->xAxis->range(), y = mPoincare->yAxis->range();
     const QCPRange both(std::min(x.lower, y.lower), std::max(x.upper, y.upper));
@@ -201,9 +203,11 @@ void RhythmPanel::showOverlay()
     // The median beat's fiducials (EcgScope's delineation, common to all leads).
     const std::pair<const std::optional<double> *, QString> fiducials[] = {
         {&mIntervals.pOnsetMs, tr("P on")}, {&mIntervals.qrsOnsetMs, tr("QRS on")}, {&mIntervals.qrsOffsetMs, tr("QRS off")}, {&mIntervals.tEndMs, tr("T end")}};
+    int shown = 0;
     for (const auto &[at, name] : fiducials) {
         if (!*at)
             continue;
+        const double row = 0.02 + 0.08 * (shown++ % 2); // neighbours' labels on two rows, so they do not overlap
         auto *mark = new QCPItemStraightLine(mOverlay);
         mark->point1->setCoords(**at, 0);
         mark->point2->setCoords(**at, 1);
@@ -211,7 +215,7 @@ void RhythmPanel::showOverlay()
         auto *label = new QCPItemText(mOverlay);
         label->position->setTypeX(QCPItemPosition::ptPlotCoords);
         label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
-        label->position->setCoords(**at, 0.02);
+        label->position->setCoords(**at, row);
         label->setPositionAlignment(Qt::AlignTop | Qt::AlignHCenter);
         label->setText(name);
         label->setColor(QColor(0x0a, 0x7d, 0x3a));

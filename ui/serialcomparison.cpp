@@ -114,9 +114,8 @@ SerialComparisonWindow::SerialComparisonWindow(ComparedEcg prior, ComparedEcg cu
         if (!path.isEmpty())
             mFlags->setText(mFlags->text() + QStringLiteral("<br>") + (exportPdf(path, QPageSize::A4).isEmpty() ? tr("Written: %1").arg(path.toHtmlEscaped()) : exportPdf(path, QPageSize::A4).toHtmlEscaped()));
     });
-    // The link is offered when both are in the study database and filed under different patients.
     mLink->setToolTip(tr("Both ECGs are of one patient: the new one is filed under the prior's patient (audited)"));
-    mLink->setVisible(mPrior.record > 0 && mCurrent.record > 0);
+    mLink->hide();
     connect(mLink, &QPushButton::clicked, this, [this] {
         mLink->setEnabled(false);
         Q_EMIT linkRequested(mPrior.record, mCurrent.record);
@@ -129,20 +128,11 @@ SerialComparisonWindow::SerialComparisonWindow(ComparedEcg prior, ComparedEcg cu
     buttons->addStretch(1);
     for (QPushButton *b : {mLink, print, pdf, close})
         buttons->addWidget(b);
-    auto *bottom = new QWidget(this);
-    auto *bottomLayout = new QVBoxLayout(bottom);
-    bottomLayout->setContentsMargins(0, 0, 0, 0);
-    bottomLayout->addWidget(mTable, 1);
-    bottomLayout->addWidget(mFlags);
-    bottomLayout->addLayout(buttons);
-    auto *vertical = new QSplitter(Qt::Vertical, this);
-    vertical->addWidget(mSplitter);
-    vertical->addWidget(bottom);
-    vertical->setStretchFactor(0, 3);
-    vertical->setStretchFactor(1, 1);
-    vertical->setChildrenCollapsible(false);
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(vertical);
+    layout->addWidget(mSplitter, 1);
+    layout->addWidget(mTable);
+    layout->addWidget(mFlags);
+    layout->addLayout(buttons);
 }
 
 void SerialComparisonWindow::fillTable()
@@ -182,8 +172,13 @@ void SerialComparisonWindow::fillTable()
     mTable->verticalHeader()->hide();
     mTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     mTable->horizontalHeader()->setSectionResizeMode(3, QHeaderView::Stretch);
-    mTable->setWordWrap(true);
-    mTable->resizeRowsToContents();
+    mTable->setWordWrap(false); // one line per row; long statements are whole in their tooltips
+    for (int row = 0; row < mTable->rowCount(); ++row)
+        for (int column = 1; column < 3; ++column)
+            if (QTableWidgetItem *item = mTable->item(row, column); item && item->toolTip().isEmpty())
+                item->setToolTip(item->text());
+    // As tall as its rows: the sheets get the rest.
+    mTable->setFixedHeight(mTable->horizontalHeader()->sizeHint().height() + mTable->verticalHeader()->length() + 2 * mTable->frameWidth() + 2);
 }
 
 QStringList SerialComparisonWindow::flags() const

@@ -47,8 +47,11 @@ public:
     /// Side by side (false) or one above the other (true).
     void setStacked(bool stacked);
     bool isStacked() const;
-    /// The "same patient" button: shown when both records are in the database under different patients.
+    /// The "same patient" button (hidden; the window's owner shows it when both records are in the
+    /// study database under different patients).
     QPushButton *linkButton() const { return mLink; }
+    qint64 priorRecord() const { return mPrior.record; }
+    qint64 currentRecord() const { return mCurrent.record; }
 
     /// The summary page's lines and each sheet, for print and PDF.
     QString exportPdf(const QString &path, QPageSize::PageSizeId size) const;

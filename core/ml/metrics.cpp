@@ -161,6 +161,19 @@ OperatingCurve operatingCurve(const std::vector<float> &scores, const std::vecto
     return c;
 }
 
+OperatingCurve flagCurve(const std::vector<std::vector<float>> &probabilities, const std::vector<int> &decided, const std::vector<int> &truth, int cls)
+{
+    std::vector<float> scores;
+    std::vector<bool> positive;
+    for (size_t i = 0; i < truth.size(); ++i) {
+        scores.push_back(decided[i] == cls ? probabilities[i][size_t(cls)] : -1.0f); // below any threshold
+        positive.push_back(truth[i] == cls);
+    }
+    OperatingCurve c = operatingCurve(scores, positive);
+    c.points.erase(std::remove_if(c.points.begin(), c.points.end(), [](const OperatingPoint &p) { return p.threshold < 0.0; }), c.points.end());
+    return c;
+}
+
 std::vector<OperatingCurve> operatingCurves(const std::vector<std::vector<float>> &probabilities, const std::vector<int> &truth, int classCount)
 {
     std::vector<OperatingCurve> curves;

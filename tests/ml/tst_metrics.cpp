@@ -79,6 +79,17 @@ private Q_SLOTS:
         QVERIFY(std::abs(json.value(QStringLiteral("precision")).toArray().at(1).toDouble() - 2.0 / 3) < 1e-12);
     }
 
+    void flagCurveFollowsTheDecidedClass()
+    {
+        // Class 1: records decided 1 with p1 0.9 (true 1), 0.7 (true 0); record decided 0 with p1 0.45 (true 1).
+        const OperatingCurve c = flagCurve({{0.1f, 0.9f}, {0.3f, 0.7f}, {0.55f, 0.45f}}, {1, 1, 0}, {1, 0, 1}, 1);
+        QCOMPARE(int(c.points.size()), 2); // the record decided 0 is never flagged as 1
+        QCOMPARE(c.points[1].truePositives, 1);
+        QCOMPARE(c.points[1].falsePositives, 1);
+        QCOMPARE(c.points[1].recall(), 0.5);
+        QCOMPARE(c.points[0].precision(), 1.0);
+    }
+
     void reliabilityByHand()
     {
         // Top probabilities 0.95 (right), 0.85 (wrong), 0.6 (right), 0.55 (right) in ten bins.

@@ -7,8 +7,14 @@
 #include "core/synth/generator.h"
 #include "ui/comparisonview.h"
 #include "ui/ecgview.h"
+#include "core/dsp/serial.h"
+#include "core/ml/metrics.h"
+#include "ui/customplot.h"
 #include "ui/mainwindow.h"
+#include "ui/operatingpoints.h"
 #include "ui/reviewpanel.h"
+#include "ui/rhythmpanel.h"
+#include "ui/serialcomparison.h"
 #include "ui/textoptionsdialog.h"
 #include "ui/trainingwizard.h"
 #include "ui/worklistmodel.h"
@@ -31,13 +37,16 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QScreen>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableView>
+#include <QTabBar>
 #include <QTableWidget>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -190,7 +199,10 @@ void writeRecords(const QString &folder)
         o.sampleRateHz = 250;
         auto s = synth::generate(o);
         QVERIFY(s);
-        s->ecg.patient.id = QStringLiteral("P%1").arg(i, 2, 10, QLatin1Char('0'));
+        // Records 30 and 31 are one patient's ECGs a year apart (the serial comparison's prior and new).
+        s->ecg.patient.id = QStringLiteral("P%1").arg(std::min(i, 30), 2, 10, QLatin1Char('0'));
+        if (i >= 30)
+            s->ecg.acquisition.start = QDateTime(QDate(2024 + i - 30, 3, 1), QTime(9, 0));
         s->ecg.patient.name.clear();
         s->ecg.patient.ageYears = 30 + i;
         s->ecg.patient.sex = i % 2 ? Sex::Female : Sex::Male;
@@ -282,6 +294,44 @@ private Q_SLOTS:
         QTRY_VERIFY(mWindow->windowTitle().contains(QStringLiteral("rec02.hea")));
         QVERIFY(mWindow->headerLines().join(QLatin1Char('\n')).contains(QStringLiteral("32 y"))); // 30 + 2
         screenshot(QStringLiteral("open-file"));
+    }
+
+    // Tools > Rhythm and Beat Plots (Ctrl+R) beside the sheet; a click on a premature beat's point marks
+    // that beat on the sheet.
+    void showsRhythmAndBeatPlots()
+    {
+        activate(mWindow.get());
+        QTest::keyClick(mWindow.get(), Qt::Key_R, Qt::ControlModifier);
+        QTRY_VERIFY(mWindow->rhythmDock()->isVisible());
+        QTest::qWait(300);
+        verifyMainWindowFits();
+        ui::RhythmPanel *panel = mWindow->rhythmPanel();
+        QVERIFY(availableScreen().contains(onScreen(panel->overlay())));
+        QCOMPARE(panel->leadBox()->currentText(), QStringLiteral("II"));
+        // rec02 has premature ventricular beats: the first one's point on the tachogram, clicked.
+        const dsp::Intervals &in = mWindow->intervals();
+        size_t premature = 0;
+        for (size_t b = 1; b < in.rPeaks.size() && !premature; ++b)
+            if (!std::binary_search(in.dominantBeats.begin(), in.dominantBeats.end(), in.rPeaks[b]))
+                premature = b;
+        QVERIFY2(premature > 0, "rec02 (ventricular premature beats) shows none");
+        const auto point = panel->tachogramPoint(premature);
+        QVERIFY(point && panel->tachogram()->rect().contains(point->toPoint()));
+        QTest::mouseClick(panel->tachogram(), Qt::LeftButton, {}, point->toPoint());
+        const double expected = 1000.0 * in.rPeaks[premature] / mWindow->ecg().sampleRateHz;
+        QTRY_VERIFY(mWindow->view()->markedTime().has_value());
+        QCOMPARE(*mWindow->view()->markedTime(), expected);
+        QVERIFY(mWindow->view()->markedPanel() >= 0);
+        // The same beat on the Poincaré plot (its RR against the next) marks it too.
+        mWindow->view()->markTime(std::nullopt);
+        const auto poincare = panel->poincarePoint(premature);
+        QVERIFY(poincare);
+        QTest::mouseClick(panel->poincare(), Qt::LeftButton, {}, poincare->toPoint());
+        QTRY_VERIFY(mWindow->view()->markedTime().has_value());
+        QCOMPARE(*mWindow->view()->markedTime(), expected);
+        screenshot(QStringLiteral("rhythm-plots"));
+        QTest::keyClick(mWindow.get(), Qt::Key_R, Qt::ControlModifier); // and away again
+        QTRY_VERIFY(!mWindow->rhythmDock()->isVisible());
     }
 
     // A CSV of raw counts with neither rate nor units (as research exports and the Contec device write):
@@ -461,6 +511,119 @@ private Q_SLOTS:
         QCOMPARE(currentRecord(), record);
     }
 
+    // Patient P30's ECG of 2025 beside the one of 2024 (Tools > Compare with Prior, Ctrl+Shift+P): locked
+    // sheets, the table of changes, a PDF of the comparison.
+    void comparesWithThePriorEcg()
+    {
+        // Oldest patient first (sorted by age): record 31 (61 y), the newer of P30's two.
+        const QModelIndex first = table()->model()->index(0, ui::WorklistModel::Record);
+        QTest::mouseClick(table()->viewport(), Qt::LeftButton, {}, table()->visualRect(first).center());
+        QTRY_VERIFY(mWindow->windowTitle().contains(QStringLiteral("rec31.hea")));
+        activate(mWindow.get());
+        QTest::keyClick(mWindow.get(), Qt::Key_P, Qt::ControlModifier | Qt::ShiftModifier);
+        ui::SerialComparisonWindow *compare = nullptr;
+        QTRY_VERIFY((compare = mWindow->findChild<ui::SerialComparisonWindow *>()) && compare->isVisible());
+        QVERIFY(QTest::qWaitForWindowExposed(compare));
+        QVERIFY(availableScreen().contains(compare->frameGeometry()));
+        QCOMPARE(QFileInfo(compare->priorView()->shownRecord().sourcePath).fileName(), QStringLiteral("rec30.hea"));
+        QCOMPARE(QFileInfo(compare->currentView()->shownRecord().sourcePath).fileName(), QStringLiteral("rec31.hea"));
+        QVERIFY(!compare->linkButton()->isVisible()); // already one patient
+        // The table's changes are the differences of the two sheets' own measurements (EcgScope's), e.g. HR.
+        const auto &before = compare->priorView()->intervals(), &after = compare->currentView()->intervals();
+        QCOMPARE(compare->table()->item(0, 0)->text(), QStringLiteral("HR (bpm)"));
+        const double change = std::round(after.heartRateBpm - before.heartRateBpm) + 0.0;
+        QCOMPARE(compare->table()->item(0, 3)->text().section(QLatin1Char(' '), 0, 0), QStringLiteral("%1%2").arg(change >= 0 ? "+" : "").arg(change, 0, 'f', 0));
+        // A change beyond its limit is highlighted and named (the table and the list of changes agree).
+        for (int row = 0; row < 6; ++row) {
+            const QString flag = compare->changes()[size_t(row)].flag;
+            QCOMPARE(compare->table()->item(row, 3)->toolTip(), flag);
+            QCOMPARE(compare->flags().contains(flag), !flag.isEmpty());
+        }
+        // Zoom and scrolling are locked: zoom the prior in (Ctrl+wheel), drag it; the new one follows.
+        compare->priorView()->setFocus();
+        const QPoint centre = compare->priorView()->viewport()->rect().center();
+        QWheelEvent wheel(centre, compare->priorView()->viewport()->mapToGlobal(centre), QPoint(), QPoint(0, 480), Qt::NoButton, Qt::ControlModifier,
+                          Qt::NoScrollPhase, false);
+        QApplication::sendEvent(compare->priorView()->viewport(), &wheel);
+        QTRY_VERIFY(!compare->priorView()->fitsWidth());
+        QCOMPARE(compare->currentView()->zoom(), compare->priorView()->zoom());
+        QTest::mousePress(compare->priorView()->viewport(), Qt::LeftButton, {}, centre);
+        QTest::mouseMove(compare->priorView()->viewport(), centre - QPoint(150, 60));
+        QTest::mouseRelease(compare->priorView()->viewport(), Qt::LeftButton, {}, centre - QPoint(150, 60));
+        QTRY_VERIFY(compare->priorView()->horizontalScrollBar()->value() > 0);
+        QCOMPARE(compare->currentView()->horizontalScrollBar()->value(), compare->priorView()->horizontalScrollBar()->value());
+        QCOMPARE(compare->currentView()->verticalScrollBar()->value(), compare->priorView()->verticalScrollBar()->value());
+        compare->priorView()->zoomToFit();
+        QTRY_VERIFY(compare->currentView()->fitsWidth());
+        screenshot(QStringLiteral("serial-comparison"));
+        // Export PDF: a summary page and each sheet at true scale, private to its owner.
+        const QString pdf = mDir.filePath(QStringLiteral("comparison.pdf"));
+        answerFileDialog(pdf);
+        click(buttonWithText(compare, QStringLiteral("Export PDF...")));
+        QTRY_VERIFY(QFileInfo(pdf).size() > 0);
+        QCOMPARE(QFile::permissions(pdf) & (QFileDevice::ReadGroup | QFileDevice::ReadOther), QFileDevice::Permissions());
+        QFile f(pdf);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QString body = QString::fromLatin1(f.readAll());
+        QVERIFY2(body.count(QRegularExpression(QStringLiteral("/Type\\s*/Page[^s]"))) >= 3, "a summary page and one page per sheet at least");
+        click(buttonWithText(compare, QStringLiteral("Close")));
+        QTRY_VERIFY(!mWindow->findChild<ui::SerialComparisonWindow *>());
+    }
+
+    // Review > Operating Points (Ctrl+T): a click on the AF/AFL precision-recall curve picks that threshold;
+    // Apply stores it with an audit row and the worklist's flags follow.
+    void choosesAnOperatingPoint()
+    {
+        activate(mWindow.get());
+        QTest::keyClick(mWindow.get(), Qt::Key_T, Qt::ControlModifier);
+        ui::OperatingPointsDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = mWindow->findChild<ui::OperatingPointsDialog *>()) && dialog->isVisible());
+        QVERIFY(QTest::qWaitForWindowExposed(dialog));
+        QVERIFY(availableScreen().contains(dialog->frameGeometry()));
+        dialog->classBox()->setFocus();
+        QTest::keyClick(dialog->classBox(), Qt::Key_Down, Qt::NoModifier); // by keyboard, class by class
+        QTest::keyClick(dialog->classBox(), Qt::Key_Down, Qt::NoModifier);
+        QTest::keyClick(dialog->classBox(), Qt::Key_Down, Qt::NoModifier);
+        QCOMPARE(dialog->classBox()->currentText(), QStringLiteral("AF/AFL"));
+        QVERIFY(dialog->curve().points.size() >= 2);
+        const size_t pick = dialog->curve().points.size() / 2;
+        QTest::qWait(200);
+        const QPoint at = dialog->precisionRecallPoint(pick).toPoint();
+        QTest::mouseClick(dialog->precisionRecall(), Qt::LeftButton, {}, at);
+        // The threshold of the point clicked (or of one drawn on the same pixels).
+        QTRY_VERIFY([&] {
+            for (size_t i = 0; i < dialog->curve().points.size(); ++i)
+                if ((dialog->precisionRecallPoint(i) - at).manhattanLength() <= 3
+                    && qFuzzyCompare(dialog->thresholdBox()->value(), std::round(dialog->curve().points[i].threshold * 1000) / 1000))
+                    return true;
+            return false;
+        }());
+        // Precision and recall at that threshold, counted here from the worklist's labelled rows.
+        store::StudyDatabase *db = mWindow->reviewPanel()->database();
+        int tp = 0, fp = 0, positives = 0, flagged = 0;
+        for (const store::WorklistRow &r : mWindow->reviewPanel()->model()->rows()) {
+            const bool af = r.modelClass == 3 && r.modelProbability >= dialog->thresholdBox()->value();
+            flagged += r.modelClass == 3 ? af : db->isFlagged(r);
+            if (!r.state.label || r.state.labelOrigin == QLatin1String("model") || r.probabilities.empty())
+                continue;
+            positives += *r.state.label == 3;
+            tp += af && *r.state.label == 3;
+            fp += af && *r.state.label != 3;
+        }
+        QVERIFY2(dialog->summary().contains(QStringLiteral("precision %1, recall %2").arg(double(tp) / (tp + fp), 0, 'f', 3).arg(double(tp) / positives, 0, 'f', 3)),
+                 qPrintable(dialog->summary()));
+        QVERIFY2(dialog->summary().contains(QStringLiteral("would flag %1 of 32").arg(flagged)), qPrintable(dialog->summary()));
+        QVERIFY(dialog->reliabilityPlot()->plottableCount() >= 2);
+        screenshot(QStringLiteral("operating-points"));
+        click(dialog->applyButton());
+        QTRY_COMPARE(db->threshold(3), dialog->thresholdBox()->value());
+        const auto trail = db->history(0).value();
+        QCOMPARE(trail.back().field, QStringLiteral("threshold AF/AFL"));
+        QCOMPARE(trail.back().who, QStringLiteral("Dr. Xvfb"));
+        QVERIFY(trail.back().reason.startsWith(QStringLiteral("operating point: precision")));
+        dialog->close();
+    }
+
     // From the defaults, by keyboard alone: Return on every page; the run page's Results button too.
     void trainingWizardRunsFromItsDefaults()
     {
@@ -520,6 +683,13 @@ private Q_SLOTS:
         QVERIFY2(curves->legend()->geometry().width() >= widest + 24,
                  qPrintable(QStringLiteral("legend %1 px for a %2 px label").arg(curves->legend()->geometry().width()).arg(widest)));
         screenshot(QStringLiteral("wizard-results"));
+        // The reliability diagram of both runs' test predictions, one click away.
+        QTabBar *tabs = wizard->comparison()->plotTabs()->tabBar();
+        QTest::mouseClick(tabs, Qt::LeftButton, {}, tabs->tabRect(1).center());
+        QTRY_COMPARE(wizard->comparison()->plotTabs()->currentIndex(), 1);
+        QCOMPARE(wizard->comparison()->reliabilityPlot()->plottableCount(), 3); // the diagonal and two runs
+        QVERIFY(wizard->comparison()->reliabilityPlot()->plottable(1)->name().contains(QStringLiteral("ECE")));
+        screenshot(QStringLiteral("wizard-reliability"));
 
         // Make Active Classifier: the main window classifies with the new model.
         const QString modelId = wizard->finishedRuns().front().modelId;
