@@ -20,9 +20,11 @@ namespace {
 const QColor kCurve(0x1f, 0x4e, 0xb4);
 const QColor kCurrent(0xc0, 0x1c, 0x28);
 
-QCustomPlot *unitPlot(QWidget *parent, const QString &x, const QString &y)
+QCustomPlot *unitPlot(QWidget *parent, const QString &title, const QString &x, const QString &y)
 {
     auto *plot = new QCustomPlot(parent);
+    plot->plotLayout()->insertRow(0);
+    plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, title, QFont(plot->font().family(), -1, QFont::Bold)));
     plot->xAxis->setLabel(x);
     plot->yAxis->setLabel(y);
     plot->xAxis->setRange(-0.02, 1.02);
@@ -74,8 +76,9 @@ void plotReliability(QCustomPlot *plot, const std::vector<std::pair<QString, ml:
                 y << b.accuracy;
                 auto *count = new QCPItemText(plot);
                 count->position->setCoords(b.confidence, b.accuracy);
-                count->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
-                count->setText(QStringLiteral(" %1").arg(b.count));
+                // Counts right of their point, left of it near the right edge.
+                count->setPositionAlignment((b.confidence > 0.85 ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignBottom);
+                count->setText(QStringLiteral(" %1 ").arg(b.count));
                 count->setColor(colour);
             }
         line(plot, x, y, QPen(colour, 1.5), 7)
@@ -96,9 +99,9 @@ OperatingPointsDialog::OperatingPointsDialog(store::StudyDatabase *db, std::vect
     , mWho(who)
     , mClass(new QComboBox(this))
     , mThreshold(new QDoubleSpinBox(this))
-    , mPr(unitPlot(this, tr("recall"), tr("precision")))
-    , mRoc(unitPlot(this, tr("false positive rate"), tr("recall (true positive rate)")))
-    , mReliability(unitPlot(this, QString(), QString()))
+    , mPr(unitPlot(this, tr("Precision-recall"), tr("recall"), tr("precision")))
+    , mRoc(unitPlot(this, tr("ROC"), tr("false positive rate"), tr("recall (true positive rate)")))
+    , mReliability(unitPlot(this, tr("Reliability (all classes)"), QString(), QString()))
     , mSource(new QLabel(this))
     , mSummary(new QLabel(this))
     , mApply(new QPushButton(tr("&Apply Threshold"), this))

@@ -7,6 +7,7 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QImage>
 #include <QLabel>
 #include <QPainter>
 #include <QPdfWriter>
@@ -170,6 +171,7 @@ void SerialComparisonWindow::fillTable()
     for (int i = 0; i < 2; ++i)
         set(model + 1, 1 + i, statements[i].isEmpty() ? tr("(none in the file)") : statements[i].join(QStringLiteral("; ")), QString());
     mTable->verticalHeader()->hide();
+    mTable->verticalHeader()->setDefaultSectionSize(mTable->fontMetrics().height() + 8);
     mTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     mTable->horizontalHeader()->setSectionResizeMode(3, QHeaderView::Stretch);
     mTable->setWordWrap(false); // one line per row; long statements are whole in their tooltips
@@ -264,6 +266,17 @@ void SerialComparisonWindow::paint(QPagedPaintDevice &device) const
     paintSummary(p, device.logicalDpiX() / 25.4);
     printout(mPrior, mPriorView, tr("Prior ECG")).paintPages(p, device, true);
     printout(mCurrent, mCurrentView, tr("New ECG")).paintPages(p, device, true);
+}
+
+QImage SerialComparisonWindow::renderSummaryPage(QPageSize::PageSizeId size, int dpi) const
+{
+    const QSizeF mm = QPageSize(size).size(QPageSize::Millimeter).transposed();
+    QImage image(QSize(int(mm.width() / 25.4 * dpi), int(mm.height() / 25.4 * dpi)), QImage::Format_RGB32);
+    image.fill(Qt::white);
+    QPainter p(&image);
+    p.setRenderHint(QPainter::TextAntialiasing, true);
+    paintSummary(p, dpi / 25.4);
+    return image;
 }
 
 QString SerialComparisonWindow::exportPdf(const QString &path, QPageSize::PageSizeId size) const

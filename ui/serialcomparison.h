@@ -56,6 +56,8 @@ public:
     /// The summary page's lines and each sheet, for print and PDF.
     QString exportPdf(const QString &path, QPageSize::PageSizeId size) const;
     void paint(QPagedPaintDevice &device) const;
+    /// The summary page alone as an image at `dpi` (a landscape page of `size`), as printed.
+    QImage renderSummaryPage(QPageSize::PageSizeId size, int dpi) const;
 
 Q_SIGNALS:
     /// The user confirmed that both ECGs are of one patient (the window's records, prior then new).

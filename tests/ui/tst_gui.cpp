@@ -555,6 +555,7 @@ private Q_SLOTS:
         QCOMPARE(compare->currentView()->verticalScrollBar()->value(), compare->priorView()->verticalScrollBar()->value());
         compare->priorView()->zoomToFit();
         QTRY_VERIFY(compare->currentView()->fitsWidth());
+        activate(compare);
         screenshot(QStringLiteral("serial-comparison"));
         // Export PDF: a summary page and each sheet at true scale, private to its owner.
         const QString pdf = mDir.filePath(QStringLiteral("comparison.pdf"));
@@ -566,6 +567,7 @@ private Q_SLOTS:
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QString body = QString::fromLatin1(f.readAll());
         QVERIFY2(body.count(QRegularExpression(QStringLiteral("/Type\\s*/Page[^s]"))) >= 3, "a summary page and one page per sheet at least");
+        QVERIFY(compare->renderSummaryPage(QPageSize::A4, 100).save(mShots + QStringLiteral("/serial-comparison-summary-page.png")));
         click(buttonWithText(compare, QStringLiteral("Close")));
         QTRY_VERIFY(!mWindow->findChild<ui::SerialComparisonWindow *>());
     }
@@ -614,6 +616,7 @@ private Q_SLOTS:
                  qPrintable(dialog->summary()));
         QVERIFY2(dialog->summary().contains(QStringLiteral("would flag %1 of 32").arg(flagged)), qPrintable(dialog->summary()));
         QVERIFY(dialog->reliabilityPlot()->plottableCount() >= 2);
+        activate(dialog);
         screenshot(QStringLiteral("operating-points"));
         click(dialog->applyButton());
         QTRY_COMPARE(db->threshold(3), dialog->thresholdBox()->value());
