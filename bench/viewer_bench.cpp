@@ -108,7 +108,7 @@ int main(int argc, char **argv)
     panel.setRecord(ectopic, ectopicIntervals);
     panel.show(); // laid out, as in its dock (offscreen)
     QApplication::processEvents();
-    row("Rhythm plots: tachogram + Poincaré + beat overlay, redraw", measure(repeats, [&] { panel.replotAll(); }));
+    row("Rhythm plots: tachogram + Poincare + beat overlay, redraw", measure(repeats, [&] { panel.replotAll(); }));
     row("Rhythm plots: new record (beats, overlay, all three drawn)", measure(repeats, [&] {
             panel.setRecord(ectopic, ectopicIntervals);
             panel.replotAll();
