@@ -10,9 +10,11 @@
 #include <QtCharts/QLineSeries>
 #include <QtCharts/QValueAxis>
 
+#include <QComboBox>
 #include <QFile>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QLabel>
 #include <QPainter>
 #include <QPdfWriter>
 #include <QScrollArea>
@@ -30,6 +32,32 @@ constexpr int kCell = 46;
 constexpr int kLabels = 64;
 constexpr int kTitle = 22;
 } // namespace
+
+namespace {
+
+/// Each run's one-vs-rest curve of class `cls` on its test records (runs without them are left out).
+std::vector<std::pair<QString, ml::OperatingCurve>> runCurves(const std::vector<ml::RunRecord> &runs, int cls)
+{
+    QStringList names;
+    for (const ml::RunRecord &r : runs)
+        names << r.name;
+    const QStringList legend = legendNames(names);
+    std::vector<std::pair<QString, ml::OperatingCurve>> out;
+    for (size_t i = 0; i < runs.size(); ++i) {
+        const ml::Evaluation &t = runs[i].test;
+        if (t.probabilities.empty() || cls < 0 || cls >= t.classNames.size())
+            continue;
+        out.emplace_back(legend.value(int(i)), ml::operatingCurves(t.probabilities, t.truth, int(t.classNames.size()))[size_t(cls)]);
+    }
+    return out;
+}
+
+} // namespace
+
+void ComparisonView::showCurves()
+{
+    plotOperatingCurves(mPr, mRoc, runCurves(mRuns, mCurveClass->currentIndex()));
+}
 
 QStringList legendNames(const QStringList &runs)
 {
@@ -175,6 +203,40 @@ ComparisonView::ComparisonView(QWidget *parent) : QWidget(parent), mMatrixRow(ne
     mPlots = new QTabWidget;
     mPlots->addTab(curves, tr("&Curves"));
     mPlots->addTab(mReliability, tr("Reliabilit&y"));
+    auto *operating = new QWidget;
+    mCurveClass = new QComboBox(operating);
+    mPr = unitPlot(operating, tr("Precision-recall"), tr("recall"), tr("precision"));
+    mRoc = unitPlot(operating, tr("ROC"), tr("false positive rate"), tr("recall"));
+    for (QCustomPlot *plot : {mPr, mRoc})
+        plot->setMinimumSize(200, 120); // one above the other in the column beside the matrices
+    mPoint = new QLabel(tr("Click a point for its threshold."), operating);
+    mPoint->setWordWrap(true);
+    auto *operatingLayout = new QVBoxLayout(operating);
+    operatingLayout->addWidget(mCurveClass);
+    operatingLayout->addWidget(mPr, 1);
+    operatingLayout->addWidget(mRoc, 1);
+    operatingLayout->addWidget(mPoint);
+    mPlots->addTab(operating, tr("&Operating Points"));
+    connect(mCurveClass, &QComboBox::currentIndexChanged, this, &ComparisonView::showCurves);
+    for (QCustomPlot *plot : {mPr, mRoc})
+        connect(plot, &QCustomPlot::plottableClick, this, [this](QCPAbstractPlottable *plottable, int index, QMouseEvent *) {
+            int run = -1;
+            for (int i = 0; i < plottable->parentPlot()->plottableCount(); ++i)
+                if (plottable->parentPlot()->plottable(i) == plottable)
+                    run = i;
+            const auto sets = runCurves(mRuns, mCurveClass->currentIndex());
+            // On the ROC plot the first point is the origin the curve starts from.
+            const int point = plottable->parentPlot() == mRoc ? index - 1 : index;
+            if (run < 0 || size_t(run) >= sets.size() || point < 0 || size_t(point) >= sets[size_t(run)].second.points.size())
+                return;
+            const ml::OperatingPoint &p = sets[size_t(run)].second.points[size_t(point)];
+            mPoint->setText(tr("%1: probability ≥ %2 → precision %3, recall %4, false positive rate %5")
+                                .arg(sets[size_t(run)].first)
+                                .arg(p.threshold, 0, 'f', 3)
+                                .arg(p.precision(), 0, 'f', 3)
+                                .arg(p.recall(), 0, 'f', 3)
+                                .arg(p.falsePositiveRate(), 0, 'f', 3));
+        });
     mPlots->setMaximumWidth(460);
     // The matrices get the room (they are what is compared), the plots beside them at a width where
     // their legend is whole, the table under both at the height of its rows.
@@ -254,6 +316,11 @@ void ComparisonView::setRuns(std::vector<ml::RunRecord> runs)
         if (!mRuns[i].test.reliability.bins.empty())
             reliability.emplace_back(legend.value(int(i)), mRuns[i].test.reliability);
     plotReliability(mReliability, reliability);
+    const QSignalBlocker block(mCurveClass);
+    mCurveClass->clear();
+    if (!mRuns.empty())
+        mCurveClass->addItems(mRuns.front().test.classNames);
+    showCurves();
     resetCurves(mCurves, names, maxEpoch, std::ceil(maxLoss));
     for (size_t run = 0; run < mRuns.size(); ++run)
         for (const ml::EpochReport &e : mRuns[run].history)

@@ -5,6 +5,8 @@
 #include <QWidget>
 
 class QChart;
+class QComboBox;
+class QLabel;
 class QCustomPlot;
 class QTabWidget;
 class QTableWidget;
@@ -45,7 +47,8 @@ private:
 
 /// Runs compared side by side: their confusion matrices, a metrics table (micro and macro precision,
 /// recall, F1, accuracy, F1 per class; the best value of each column in bold with a ★), their
-/// training curves (loss and validation macro-F1 per epoch) and reliability diagrams (with the ECE). Exports to PNG, PDF and CSV.
+/// training curves (loss and validation macro-F1 per epoch), reliability diagrams (with the ECE) and
+/// per-class precision-recall and ROC curves (a click on a point names its threshold). Exports to PNG, PDF and CSV.
 class ComparisonView : public QWidget {
     Q_OBJECT
 public:
@@ -57,6 +60,10 @@ public:
     /// The test predictions' reliability diagrams of the runs that have them (a tab beside the curves).
     QCustomPlot *reliabilityPlot() const { return mReliability; }
     QTabWidget *plotTabs() const { return mPlots; }
+    /// Per class, every run's one-vs-rest precision-recall and ROC curves on its test records (a tab).
+    QComboBox *curveClass() const { return mCurveClass; }
+    QCustomPlot *precisionRecall() const { return mPr; }
+    QCustomPlot *roc() const { return mRoc; }
 
     /// @return an empty string, or why not (naming the file)
     QString exportImage(const QString &path) const; ///< .png or .pdf (A4 landscape, scaled to fit)
@@ -70,7 +77,13 @@ private:
     QTableWidget *mTable;
     QChart *mCurves;
     QCustomPlot *mReliability;
+    QComboBox *mCurveClass;
+    QCustomPlot *mPr;
+    QCustomPlot *mRoc;
+    QLabel *mPoint;
     QTabWidget *mPlots;
+
+    void showCurves();
 };
 
 } // namespace ecgscope::ui

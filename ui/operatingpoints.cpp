@@ -20,6 +20,35 @@ namespace {
 const QColor kCurve(0x1f, 0x4e, 0xb4);
 const QColor kCurrent(0xc0, 0x1c, 0x28);
 
+/// A curve through points in order (kept as given, with the points as discs); returns it.
+QCPCurve *line(QCustomPlot *plot, const QVector<double> &x, const QVector<double> &y, const QPen &pen, double disc)
+{
+    auto *curve = new QCPCurve(plot->xAxis, plot->yAxis);
+    QVector<double> t(x.size());
+    for (int i = 0; i < t.size(); ++i)
+        t[i] = i;
+    curve->setData(t, x, y, true);
+    curve->setPen(pen);
+    if (disc > 0)
+        curve->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, pen.color(), pen.color(), disc));
+    return curve;
+}
+
+/// A legend in a smaller font, so that it covers less of a small plot.
+void showLegend(QCustomPlot *plot)
+{
+    QFont font = plot->font();
+    font.setPointSizeF(font.pointSizeF() * 0.85);
+    plot->legend->setFont(font);
+    plot->legend->setVisible(true);
+    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight); // where curves seldom are
+}
+
+const QColor kSetColours[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e), QColor(0x2c, 0xa0, 0x2c), QColor(0xd6, 0x27, 0x28),
+                              QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b)};
+
+} // namespace
+
 QCustomPlot *unitPlot(QWidget *parent, const QString &title, const QString &x, const QString &y)
 {
     auto *plot = new QCustomPlot(parent);
@@ -41,26 +70,37 @@ QCustomPlot *unitPlot(QWidget *parent, const QString &title, const QString &x, c
     return plot;
 }
 
-/// A curve through points in order (kept as given, with the points as discs); returns it.
-QCPCurve *line(QCustomPlot *plot, const QVector<double> &x, const QVector<double> &y, const QPen &pen, double disc)
+void plotOperatingCurves(QCustomPlot *pr, QCustomPlot *roc, const std::vector<std::pair<QString, ml::OperatingCurve>> &sets)
 {
-    auto *curve = new QCPCurve(plot->xAxis, plot->yAxis);
-    QVector<double> t(x.size());
-    for (int i = 0; i < t.size(); ++i)
-        t[i] = i;
-    curve->setData(t, x, y, true);
-    curve->setPen(pen);
-    if (disc > 0)
-        curve->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, pen.color(), pen.color(), disc));
-    return curve;
+    for (QCustomPlot *plot : {pr, roc}) {
+        plot->clearPlottables();
+        plot->clearItems();
+    }
+    const auto number = [](double v) { return std::isnan(v) ? QStringLiteral("-") : QString::number(v, 'f', 3); };
+    for (size_t s = 0; s < sets.size(); ++s) {
+        const auto &[name, curve] = sets[s];
+        QVector<double> recall, precision, fpr;
+        for (const ml::OperatingPoint &p : curve.points) {
+            recall << p.recall();
+            precision << p.precision();
+            fpr << p.falsePositiveRate();
+        }
+        const QPen pen(sets.size() == 1 ? kCurve : kSetColours[s % 6], 1.5);
+        line(pr, recall, precision, pen, 5)->setName(QObject::tr("%1 (AP %2)").arg(name, number(curve.averagePrecision)));
+        // The ROC curve starts at the origin (nothing called positive).
+        fpr.prepend(0.0);
+        recall.prepend(0.0);
+        line(roc, fpr, recall, pen, 5)->setName(QObject::tr("%1 (AUROC %2)").arg(name, number(curve.auroc)));
+    }
+    line(roc, {0.0, 1.0}, {0.0, 1.0}, QPen(Qt::gray, 1, Qt::DashLine), 0)->removeFromLegend();
+    for (QCustomPlot *plot : {pr, roc}) {
+        showLegend(plot);
+        plot->replot();
+    }
 }
-
-} // namespace
 
 void plotReliability(QCustomPlot *plot, const std::vector<std::pair<QString, ml::Reliability>> &sets)
 {
-    static const QColor colours[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e), QColor(0x2c, 0xa0, 0x2c), QColor(0xd6, 0x27, 0x28),
-                                     QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b)};
     plot->clearPlottables();
     plot->clearItems();
     plot->xAxis->setLabel(QObject::tr("predicted probability (top class)"));
@@ -69,7 +109,7 @@ void plotReliability(QCustomPlot *plot, const std::vector<std::pair<QString, ml:
     for (size_t s = 0; s < sets.size(); ++s) {
         const auto &[name, r] = sets[s];
         QVector<double> x, y;
-        const QColor colour = colours[s % 6];
+        const QColor colour = kSetColours[s % 6];
         for (const ml::ReliabilityBin &b : r.bins)
             if (b.count > 0) {
                 x << b.confidence;
@@ -84,8 +124,7 @@ void plotReliability(QCustomPlot *plot, const std::vector<std::pair<QString, ml:
         line(plot, x, y, QPen(colour, 1.5), 7)
             ->setName(std::isnan(r.expectedCalibrationError) ? name : QObject::tr("%1 (ECE %2)").arg(name).arg(r.expectedCalibrationError, 0, 'f', 3));
     }
-    plot->legend->setVisible(true);
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight); // where calibrated data seldom are
+    showLegend(plot);
     plot->xAxis->setRange(-0.02, 1.02);
     plot->yAxis->setRange(-0.02, 1.02);
     plot->replot();
@@ -174,22 +213,7 @@ void OperatingPointsDialog::showClass()
 {
     const int cls = mClass->currentIndex();
     mCurve = ml::flagCurve(mProbabilities, mDecided, mTruth, cls);
-    QVector<double> recall, precision, fpr;
-    for (const ml::OperatingPoint &p : mCurve.points) {
-        recall << p.recall();
-        precision << p.precision();
-        fpr << p.falsePositiveRate();
-    }
-    for (QCustomPlot *plot : {mPr, mRoc}) {
-        plot->clearPlottables();
-        plot->clearItems();
-    }
-    line(mPr, recall, precision, QPen(kCurve, 1.5), 5)->setName(dataset::className(cls));
-    // The ROC curve starts at the origin (nothing flagged).
-    fpr.prepend(0.0);
-    recall.prepend(0.0);
-    line(mRoc, fpr, recall, QPen(kCurve, 1.5), 5);
-    line(mRoc, {0.0, 1.0}, {0.0, 1.0}, QPen(Qt::gray, 1, Qt::DashLine), 0);
+    plotOperatingCurves(mPr, mRoc, {{dataset::className(cls), mCurve}});
     const QSignalBlocker block(mThreshold);
     mThreshold->setValue(mDb->threshold(cls));
     showThreshold();
@@ -220,6 +244,7 @@ void OperatingPointsDialog::showThreshold()
                                          : line(plot, {p->falsePositiveRate()}, {p->recall()}, QPen(kCurrent, 2), 0);
             mark->setScatterStyle(QCPScatterStyle(shape, kCurrent, shape == QCPScatterStyle::ssDisc ? kCurrent : Qt::transparent, 13));
             mark->setLayer(QStringLiteral("markers"));
+            mark->removeFromLegend();
         }
         plot->replot();
     }

@@ -18,6 +18,14 @@ namespace ecgscope::ui {
 /// the expected calibration error in the legend.
 void plotReliability(QCustomPlot *plot, const std::vector<std::pair<QString, ml::Reliability>> &sets);
 
+/// Precision-recall curves on `pr` and ROC curves on `roc`, one per named set (plottable i of each plot
+/// is set i's curve, points as discs, in a colour per set), the legend naming each set's average precision
+/// and AUROC, and the ROC diagonal after them.
+void plotOperatingCurves(QCustomPlot *pr, QCustomPlot *roc, const std::vector<std::pair<QString, ml::OperatingCurve>> &sets);
+
+/// A plot of the unit square with a bold title, drag and wheel zoom (double-click resets), the given axis labels.
+QCustomPlot *unitPlot(QWidget *parent, const QString &title, const QString &x, const QString &y);
+
 /// Operating points of the model in use on the study database's labelled records (labels a dataset or a
 /// user gave; the model's own labels would grade it against itself): per class the flag rule's
 /// precision-recall and ROC curves with the current threshold marked, and the reliability diagram.

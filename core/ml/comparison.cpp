@@ -2,12 +2,35 @@
 
 #include <QJsonArray>
 
+#include <cmath>
+
 namespace ecgscope::ml {
 
 RunRecord RunRecord::fromResult(const QString &name, const TrainResult &result)
 {
     return RunRecord{name, result.modelDir, result.modelId, result.test, result.history, result.seconds};
 }
+
+namespace {
+
+/// The per-record classes and probabilities (4 decimals) of an evaluation made from records.
+QJsonValue testRecordsJson(const Evaluation &test)
+{
+    if (test.probabilities.empty() || test.probabilities.size() != test.truth.size())
+        return QJsonValue();
+    QJsonArray probabilities;
+    for (const std::vector<float> &p : test.probabilities) {
+        QJsonArray row;
+        for (float v : p)
+            row.append(std::round(double(v) * 1e4) / 1e4);
+        probabilities.append(row);
+    }
+    return QJsonObject{{QStringLiteral("truth"), toJsonArray(test.truth)},
+                       {QStringLiteral("predicted"), toJsonArray(test.predicted)},
+                       {QStringLiteral("probabilities"), probabilities}};
+}
+
+} // namespace
 
 QJsonObject RunRecord::toJson() const
 {
@@ -25,7 +48,7 @@ QJsonObject RunRecord::toJson() const
                        {QStringLiteral("model_id"), modelId},
                        {QStringLiteral("classes"), QJsonArray::fromStringList(test.classNames)},
                        {QStringLiteral("confusion"), toJsonArray(test.confusion)},
-                       {QStringLiteral("reliability"), test.reliability.binsJson()},
+                       {QStringLiteral("test_records"), testRecordsJson(test)},
                        {QStringLiteral("history"), history},
                        {QStringLiteral("seconds"), seconds}};
 }
@@ -51,9 +74,34 @@ Result<RunRecord> RunRecord::fromJson(const QJsonObject &json)
     if (confusion.size() != size_t(classes.size()) || classes.isEmpty())
         return Result<RunRecord>::failure(QStringLiteral("run %1: no confusion matrix").arg(r.name));
     r.test = evaluationFromConfusion(classes, confusion);
-    // Runs stored before reliability diagrams have none; their calibration error stays unknown.
-    r.test.reliability = Reliability::fromJson(json.value(QStringLiteral("reliability")).toArray());
-    r.test.calibrationError = r.test.reliability.expectedCalibrationError;
+    // The test records' classes and probabilities (runs stored before they were kept have none): the
+    // curves and the reliability diagram come from them when they agree with the matrix.
+    const QJsonObject records = json.value(QStringLiteral("test_records")).toObject();
+    std::vector<int> truth, predicted;
+    std::vector<std::vector<float>> probabilities;
+    for (const QJsonValue &v : records.value(QStringLiteral("truth")).toArray())
+        truth.push_back(v.toInt());
+    for (const QJsonValue &v : records.value(QStringLiteral("predicted")).toArray())
+        predicted.push_back(v.toInt());
+    for (const QJsonValue &row : records.value(QStringLiteral("probabilities")).toArray()) {
+        probabilities.emplace_back();
+        for (const QJsonValue &v : row.toArray())
+            probabilities.back().push_back(float(v.toDouble()));
+    }
+    const auto valid = [&] {
+        if (truth.empty() || truth.size() != predicted.size() || probabilities.size() != truth.size())
+            return false;
+        for (size_t i = 0; i < truth.size(); ++i)
+            if (truth[i] < 0 || truth[i] >= classes.size() || predicted[i] < 0 || predicted[i] >= classes.size()
+                || probabilities[i].size() != size_t(classes.size()))
+                return false;
+        return true;
+    };
+    if (valid()) {
+        Evaluation withRecords = evaluate(classes, truth, predicted, probabilities);
+        if (withRecords.confusion == r.test.confusion)
+            r.test = std::move(withRecords);
+    }
     for (const QJsonValue &v : json.value(QStringLiteral("history")).toArray()) {
         const QJsonObject o = v.toObject();
         r.history.push_back({o.value(QStringLiteral("stage")).toString(), o.value(QStringLiteral("epoch")).toInt(), o.value(QStringLiteral("epochs")).toInt(),

@@ -18,7 +18,8 @@ struct RunRecord {
     double seconds = 0.0;
 
     static RunRecord fromResult(const QString &name, const TrainResult &result);
-    /// The run with its test confusion matrix, reliability bins and history; metrics are recomputed from the matrix.
+    /// The run with its test confusion matrix, its test records' classes and probabilities (the curves
+    /// and reliability come back from them) and history; metrics are recomputed.
     QJsonObject toJson() const;
     static Result<RunRecord> fromJson(const QJsonObject &json);
 };

@@ -84,25 +84,6 @@ QJsonArray Reliability::binsJson() const
     return a;
 }
 
-Reliability Reliability::fromJson(const QJsonArray &bins)
-{
-    Reliability r;
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    int total = 0;
-    for (const QJsonValue &v : bins) {
-        const QJsonObject o = v.toObject();
-        r.bins.push_back({o.value(QStringLiteral("low")).toDouble(), o.value(QStringLiteral("high")).toDouble(), o.value(QStringLiteral("count")).toInt(),
-                          o.value(QStringLiteral("confidence")).toDouble(nan), o.value(QStringLiteral("accuracy")).toDouble(nan)});
-        total += r.bins.back().count;
-    }
-    for (const ReliabilityBin &b : r.bins)
-        if (b.count > 0)
-            r.expectedCalibrationError += double(b.count) / total * std::abs(b.accuracy - b.confidence);
-    if (total == 0)
-        r.expectedCalibrationError = nan;
-    return r;
-}
-
 double OperatingPoint::precision() const { return truePositives + falsePositives > 0 ? double(truePositives) / (truePositives + falsePositives) : 1.0; }
 double OperatingPoint::recall() const { return ratio(truePositives, truePositives + falseNegatives); }
 double OperatingPoint::falsePositiveRate() const { return ratio(falsePositives, falsePositives + trueNegatives); }

@@ -34,7 +34,6 @@ struct Reliability {
     double expectedCalibrationError = 0.0;
 
     QJsonArray binsJson() const;
-    static Reliability fromJson(const QJsonArray &bins);
 };
 Reliability reliability(const std::vector<std::vector<float>> &probabilities, const std::vector<int> &truth, int bins = 10);
 

@@ -104,9 +104,7 @@ private Q_SLOTS:
         QVERIFY(std::isnan(r.bins[0].confidence));
         // (|1 - 0.55| + |1 - 0.6| + |0 - 0.85| + |1 - 0.95|) / 4
         QVERIFY(std::abs(r.expectedCalibrationError - 1.75 / 4) < 1e-6);
-        const Reliability back = Reliability::fromJson(r.binsJson());
-        QCOMPARE(int(back.bins.size()), 10);
-        QVERIFY(std::abs(back.expectedCalibrationError - r.expectedCalibrationError) < 1e-9);
+        QCOMPARE(r.binsJson().size(), 10);
         QVERIFY(std::isnan(reliability({}, {}).expectedCalibrationError));
     }
 

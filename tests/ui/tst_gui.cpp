@@ -33,6 +33,7 @@
 #include <QFileDialog>
 #include <QHeaderView>
 #include <QInputDialog>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -693,6 +694,25 @@ private Q_SLOTS:
         QCOMPARE(wizard->comparison()->reliabilityPlot()->plottableCount(), 3); // the diagonal and two runs
         QVERIFY(wizard->comparison()->reliabilityPlot()->plottable(1)->name().contains(QStringLiteral("ECE")));
         screenshot(QStringLiteral("wizard-reliability"));
+        // Operating points: each run's curves of a class; a click on a point names its threshold.
+        QTest::mouseClick(tabs, Qt::LeftButton, {}, tabs->tabRect(2).center());
+        QTRY_COMPARE(wizard->comparison()->plotTabs()->currentIndex(), 2);
+        QCustomPlot *pr = wizard->comparison()->precisionRecall();
+        QCOMPARE(pr->plottableCount(), 2);
+        QCOMPARE(wizard->comparison()->roc()->plottableCount(), 3);
+        auto *curve = static_cast<QCPCurve *>(pr->plottable(0));
+        QVERIFY(!curve->data()->isEmpty());
+        QTest::qWait(200);
+        // The point of highest precision: far from the legend in the bottom right corner.
+        const auto first = std::max_element(curve->data()->begin(), curve->data()->end(), [](const QCPCurveData &a, const QCPCurveData &b) { return a.value < b.value; });
+        const QPoint point(int(pr->xAxis->coordToPixel(first->key)), int(pr->yAxis->coordToPixel(first->value)));
+        QTest::mouseClick(pr, Qt::LeftButton, {}, point);
+        QTRY_VERIFY(wizard->comparison()->findChildren<QLabel *>().size() > 0);
+        QStringList texts;
+        for (QLabel *l : wizard->comparison()->findChildren<QLabel *>())
+            texts << l->text();
+        QVERIFY2(texts.join(QLatin1Char('|')).contains(QStringLiteral("probability ≥")), qPrintable(texts.join(QLatin1Char('|')) + QStringLiteral(" click at %1,%2 in %3x%4").arg(point.x()).arg(point.y()).arg(pr->width()).arg(pr->height())));
+        screenshot(QStringLiteral("wizard-operating-points"));
 
         // Make Active Classifier: the main window classifies with the new model.
         const QString modelId = wizard->finishedRuns().front().modelId;

@@ -99,6 +99,16 @@ private Q_SLOTS:
         const auto stored = db.value()->runs().value();
         QCOMPARE(int(stored.size()), 2);
         QCOMPARE(ml::RunRecord::fromJson(stored[1])->test.confusion, matrices[1]->evaluation().confusion);
+        // ... and with their test records' probabilities: the reliability diagram and its ECE come back
+        // as an independent evaluation of the saved model computes them (probabilities kept to 4 decimals).
+        {
+            const ml::RunRecord reopened = ml::RunRecord::fromJson(stored[1]).value();
+            auto independent = ml::Classifier::load(w.finishedRuns()[1].modelDir).value()->evaluate(w.manifest(), QStringLiteral("test"));
+            QCOMPARE(reopened.test.probabilities.size(), independent->probabilities.size());
+            QCOMPARE(reopened.test.truth, independent->truth);
+            QVERIFY(std::abs(reopened.test.calibrationError - independent->calibrationError) < 1e-3);
+            QCOMPARE(int(reopened.test.reliability.bins.size()), 10);
+        }
 
         // Exports, and making a run the active classifier.
         QCOMPARE(w.comparison()->exportCsv(mDir.filePath(QStringLiteral("cmp.csv"))), QString());
