@@ -185,13 +185,7 @@ void SerialComparisonWindow::fillTable()
 
 QStringList SerialComparisonWindow::flags() const
 {
-    QStringList out;
-    for (const dsp::SerialChange &c : mChanges)
-        if (!c.flag.isEmpty())
-            out << c.flag;
-    if (!mModelFlag.isEmpty())
-        out << mModelFlag;
-    return out;
+    return dsp::changeFlags(mChanges, mModelFlag);
 }
 
 void SerialComparisonWindow::setStacked(bool stacked)

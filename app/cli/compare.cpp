@@ -67,12 +67,7 @@ int runCompare(const QStringList &args)
         if (decided[0] && decided[1])
             modelFlag = dsp::newClassFlag(decided[0]->first, decided[1]->first, classes, model.value()->otherClass());
     }
-    QStringList flags;
-    for (const dsp::SerialChange &c : changes)
-        if (!c.flag.isEmpty())
-            flags << c.flag;
-    if (!modelFlag.isEmpty())
-        flags << modelFlag;
+    const QStringList flags = dsp::changeFlags(changes, modelFlag);
     const bool samePatient = ecgs[0].patient.id.isEmpty() || ecgs[1].patient.id.isEmpty() || ecgs[0].patient.id == ecgs[1].patient.id;
     QTextStream out(stdout);
     if (p.isSet(QStringLiteral("json"))) {

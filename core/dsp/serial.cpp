@@ -41,4 +41,15 @@ QString newClassFlag(int before, int after, const QStringList &classNames, int o
     return QStringLiteral("new %1").arg(classNames[after]);
 }
 
+QStringList changeFlags(const std::vector<SerialChange> &changes, const QString &modelFlag)
+{
+    QStringList out;
+    for (const SerialChange &c : changes)
+        if (!c.flag.isEmpty())
+            out << c.flag;
+    if (!modelFlag.isEmpty())
+        out << modelFlag;
+    return out;
+}
+
 } // namespace ecgscope::dsp

@@ -28,4 +28,8 @@ std::vector<SerialChange> compareMeasurements(const Intervals &before, const Int
 /// prior's and is not `otherClass` (the model's "no arrhythmia of the six", -1 if none); else empty.
 QString newClassFlag(int before, int after, const QStringList &classNames, int otherClass);
 
+/// What a reader should look at, in the table's order: every highlighted change, then the model's flag
+/// (when not empty).
+QStringList changeFlags(const std::vector<SerialChange> &changes, const QString &modelFlag);
+
 } // namespace ecgscope::dsp

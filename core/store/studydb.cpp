@@ -716,15 +716,19 @@ Status StudyDatabase::exportTrainingSet(const QString &folder, const ExportOptio
         if (!ecg)
             return Status::failure(ecg.error());
         Ecg record = std::move(ecg).value();
-        // A record without a patient ID is a patient of its own (splits never share it).
+        // The splits group records by the patient the database knows: a user's link, else the file's ID,
+        // else the record alone (splits never share it).
+        const auto patient = patientKey(r.id);
+        if (!patient)
+            return Status::failure(patient.error());
         if (record.patient.id.isEmpty())
-            record.patient.id = r.patientId.isEmpty() ? QStringLiteral("record-%1").arg(r.id) : r.patientId;
+            record.patient.id = patient.value();
         const QString file = QStringLiteral("%1/records/%2.hea").arg(folder).arg(r.id);
         if (Status s = io::writeEcg(record, file, write); !s)
             return s;
         dataset::Entry e;
         e.path = QFileInfo(file).absoluteFilePath();
-        e.patientId = write.deidentify ? write.deidentify->pseudonym(record.patient.id) : record.patient.id;
+        e.patientId = write.deidentify ? write.deidentify->pseudonym(patient.value()) : patient.value();
         e.label = *r.state.label;
         e.codes << QStringLiteral("EcgScope:%1").arg(dataset::className(e.label));
         if (e.label == dataset::Other)

@@ -13,6 +13,7 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSet>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -258,6 +259,18 @@ private Q_SLOTS:
             return e.field == QLatin1String("patient") && e.newValue == QLatin1String("P") && e.who == QLatin1String("dr. b");
         }));
         QVERIFY(!db.value()->priorRecord(9999));
+        // A training set keeps the linked record with its patient (one patient, one split).
+        const QString set = dir.filePath(QStringLiteral("set"));
+        QVERIFY(db.value()->exportTrainingSet(set));
+        const auto manifest = dataset::readManifest(set + QStringLiteral("/manifest.csv"));
+        QVERIFY2(manifest, qPrintable(manifest.error()));
+        QSet<QString> patients, splits;
+        for (const dataset::Entry &e : manifest->entries) {
+            patients << e.patientId;
+            splits << e.split;
+        }
+        QCOMPARE(patients.size(), 1);
+        QCOMPARE(splits.size(), 1);
     }
 
     void newerSchemasAreRefusedUntouched()
