@@ -35,6 +35,7 @@ void EcgView::setRecord(const Ecg &ecg, const dsp::Intervals &intervals)
     mSaliency.clear();
     mShown = dsp::filtered(mRecord, mFilter);
     mCaliper.reset();
+    mMarkMs.reset(); // a beat of the record shown before
     mPaper.singleLead.clear();
     relayout();
 }

@@ -458,6 +458,7 @@ private Q_SLOTS:
         const qint64 chosen = fourth.data(ui::WorklistModel::kIdRole).toLongLong();
         QCOMPARE(currentRecord(), chosen);
         QTRY_VERIFY(mWindow->windowTitle().contains(QStringLiteral("rec28.hea"))); // age 58 = record 28
+        QVERIFY(!mWindow->view()->markedTime()); // the beat marked on an earlier record is gone
 
         QSignalSpy finished(mWindow->reviewPanel(), &ui::ReviewPanel::batchFinished);
         chooseMenu(mWindow.get(), QStringLiteral("Review"), QStringLiteral("Classify Worklist"));
@@ -482,6 +483,7 @@ private Q_SLOTS:
         QTest::keyClick(classes, Qt::Key_Home); // back to "any class" with the keyboard
         QTRY_COMPARE(table()->model()->rowCount(), 32);
         QCOMPARE(currentRecord(), chosen);
+        activate(mWindow.get()); // the window alone is saved too, for the documentation
         screenshot(QStringLiteral("classified"));
     }
 
