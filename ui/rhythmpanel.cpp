@@ -5,10 +5,12 @@
 
 #include <QComboBox>
 #include <QFormLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <functional>
 #include <numeric>
 
 namespace ecgscope::ui {
@@ -76,6 +78,11 @@ RhythmPanel::RhythmPanel(QWidget *parent)
     layout->addLayout(lead);
     layout->addWidget(mOverlay, 1);
     setMinimumWidth(260);
+    setFocusPolicy(Qt::StrongFocus); // the beat keys; a click on a plot focuses the panel
+    for (QCustomPlot *plot : {mTachogram, mPoincare, mOverlay}) {
+        plot->setFocusPolicy(Qt::ClickFocus);
+        plot->setFocusProxy(this);
+    }
     connect(mLead, &QComboBox::currentTextChanged, this, [this] { showOverlay(); });
     for (QCustomPlot *plot : {mTachogram, mPoincare, mOverlay})
         connect(plot, &QCustomPlot::plottableClick, this, [this](QCPAbstractPlottable *plottable, int index, QMouseEvent *) {
@@ -89,8 +96,40 @@ RhythmPanel::RhythmPanel(QWidget *parent)
 
 void RhythmPanel::choose(size_t beat)
 {
-    if (beat < mIntervals.rPeaks.size() && mShown.sampleRateHz > 0)
-        Q_EMIT beatChosen(1000.0 * mIntervals.rPeaks[beat] / mShown.sampleRateHz);
+    if (beat >= mIntervals.rPeaks.size() || mShown.sampleRateHz <= 0)
+        return;
+    mChosen = int(beat);
+    Q_EMIT beatChosen(1000.0 * mIntervals.rPeaks[beat] / mShown.sampleRateHz);
+}
+
+void RhythmPanel::keyPressEvent(QKeyEvent *event)
+{
+    const int n = int(mIntervals.rPeaks.size());
+    const auto dominant = [this](int b) {
+        return std::binary_search(mIntervals.dominantBeats.begin(), mIntervals.dominantBeats.end(), mIntervals.rPeaks[size_t(b)]);
+    };
+    // The next beat from the chosen one in `step` direction that `wanted` accepts, or -1.
+    const auto next = [&](int step, const std::function<bool(int)> &wanted) {
+        for (int b = mChosen + step; b >= 0 && b < n; b += step)
+            if (wanted(b))
+                return b;
+        return -1;
+    };
+    const auto any = [](int) { return true; };
+    const auto other = [&](int b) { return !dominant(b); };
+    int beat = -1;
+    switch (event->key()) {
+    case Qt::Key_Right: beat = mChosen < 0 ? 0 : next(1, any); break;
+    case Qt::Key_Left: beat = mChosen < 0 ? n - 1 : next(-1, any); break;
+    case Qt::Key_Home: beat = n > 0 ? 0 : -1; break;
+    case Qt::Key_End: beat = n - 1; break;
+    case Qt::Key_PageDown: beat = next(1, other); break;
+    case Qt::Key_PageUp: beat = next(-1, other); break;
+    default: QWidget::keyPressEvent(event); return;
+    }
+    if (beat >= 0)
+        choose(size_t(beat));
+    event->accept();
 }
 
 void RhythmPanel::setRecord(const Ecg &shown, const dsp::Intervals &intervals)
@@ -99,6 +138,7 @@ void RhythmPanel::setRecord(const Ecg &shown, const dsp::Intervals &intervals)
     mIntervals = intervals;
     mRr = dsp::rrIntervals(intervals, shown.sampleRateHz);
     mBeatsOf.clear();
+    mChosen = -1;
     const auto others = std::count_if(mRr.begin(), mRr.end(), [](const dsp::RrInterval &r) { return !r.dominant; });
     mSummary->setText(mRr.empty() ? tr("Fewer than two beats detected: no RR intervals.")
                                   : tr("%1 beats; RR %2 ± %3 ms; %4 premature or differently shaped (orange)")

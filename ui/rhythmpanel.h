@@ -18,7 +18,9 @@ namespace ecgscope::ui {
 /// all): the RR tachogram (RR against time), the Poincaré plot (RR n+1 against RR n) and the beat
 /// overlay of a chosen lead (every beat aligned at its R peak, the median beat bold, its fiducials
 /// marked). Premature and differently shaped beats are coloured as on the rhythm strip. Clicking a
-/// beat's point or trace emits beatChosen with its R peak's time, which the window marks on the sheet.
+/// beat's point or trace emits beatChosen with its R peak's time, which the window marks on the sheet;
+/// so do the keys: Left/Right the previous/next beat, Home/End the first/last, Page Down/Up the next/previous
+/// premature or differently shaped beat.
 class RhythmPanel : public QWidget {
     Q_OBJECT
 public:
@@ -36,10 +38,15 @@ public:
     std::optional<QPointF> poincarePoint(size_t beat) const;
     /// Redraws the three plots now (what a record change costs; the viewer benchmark times it).
     void replotAll();
+    /// The beat chosen last (index in Intervals::rPeaks); -1: none yet.
+    int chosenBeat() const { return mChosen; }
 
 Q_SIGNALS:
     /// A beat was clicked: the time of its R peak from the record's start.
     void beatChosen(double timeMs);
+
+protected:
+    void keyPressEvent(QKeyEvent *event) override;
 
 private:
     void showOverlay();
@@ -55,6 +62,7 @@ private:
     QLabel *mSummary;
     /// For each clickable plottable, the beats of its points in order.
     QHash<const void *, std::vector<size_t>> mBeatsOf;
+    int mChosen = -1;
 };
 
 } // namespace ecgscope::ui

@@ -331,6 +331,19 @@ private Q_SLOTS:
         QTRY_VERIFY(mWindow->view()->markedTime().has_value());
         QCOMPARE(*mWindow->view()->markedTime(), expected);
         screenshot(QStringLiteral("rhythm-plots"));
+        // By keyboard (the click focused the panel): Right the next beat, Page Down the next premature one.
+        QCOMPARE(QApplication::focusWidget(), static_cast<QWidget *>(panel));
+        QTest::keyClick(panel, Qt::Key_Right);
+        QTRY_COMPARE(*mWindow->view()->markedTime(), 1000.0 * in.rPeaks[premature + 1] / mWindow->ecg().sampleRateHz);
+        size_t nextPremature = 0;
+        for (size_t b = premature + 2; b < in.rPeaks.size() && !nextPremature; ++b)
+            if (!std::binary_search(in.dominantBeats.begin(), in.dominantBeats.end(), in.rPeaks[b]))
+                nextPremature = b;
+        if (nextPremature > 0) {
+            QTest::keyClick(panel, Qt::Key_PageDown);
+            QTRY_COMPARE(*mWindow->view()->markedTime(), 1000.0 * in.rPeaks[nextPremature] / mWindow->ecg().sampleRateHz);
+        }
+        activate(mWindow.get());
         QTest::keyClick(mWindow.get(), Qt::Key_R, Qt::ControlModifier); // and away again
         QTRY_VERIFY(!mWindow->rhythmDock()->isVisible());
     }
