@@ -28,7 +28,6 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
-#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -487,7 +486,7 @@ SerialComparisonWindow *MainWindow::compareWith(const QString &path)
         mError = tr("Open an ECG first: the comparison is of the shown ECG with another.");
         return nullptr;
     }
-    auto other = io::readEcg(path, mReadOptions.value(QFileInfo(path).absoluteFilePath()));
+    auto other = io::readEcg(path, mReadOptions.value(path)); // what the user told of a text file, as openFile keeps it
     if (!other) {
         mError = other.error();
         return nullptr;
@@ -498,6 +497,7 @@ SerialComparisonWindow *MainWindow::compareWith(const QString &path)
         std::swap(a, b);
     auto *window = new SerialComparisonWindow(std::move(b), std::move(a), mView->paper(), mView->pixelsPerMm(),
                                               mClassifier ? mClassifier->classNames() : QStringList(), mClassifier ? mClassifier->otherClass() : -1, this);
+    window->setPageSize(mPageSize);
     connect(window, &SerialComparisonWindow::linkRequested, this, [this, window](qint64 prior, qint64 current) {
         if (!mReview->database())
             return;

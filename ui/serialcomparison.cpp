@@ -77,6 +77,7 @@ SerialComparisonWindow::SerialComparisonWindow(ComparedEcg prior, ComparedEcg cu
     , mTable(new QTableWidget(this))
     , mFlags(new QLabel(this))
     , mLink(new QPushButton(tr("Same &Patient"), this))
+    , mStatus(new QLabel(this))
 {
     setAttribute(Qt::WA_DeleteOnClose);
     setWindowTitle(tr("Serial comparison - %1 and %2").arg(QFileInfo(mPrior.ecg.sourcePath).fileName(), QFileInfo(mCurrent.ecg.sourcePath).fileName()));
@@ -112,8 +113,10 @@ SerialComparisonWindow::SerialComparisonWindow(ComparedEcg prior, ComparedEcg cu
     auto *pdf = new QPushButton(tr("Export P&DF..."), this);
     connect(pdf, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Export the comparison"), QString(), tr("PDF (*.pdf)"));
-        if (!path.isEmpty())
-            mFlags->setText(mFlags->text() + QStringLiteral("<br>") + (exportPdf(path, QPageSize::A4).isEmpty() ? tr("Written: %1").arg(path.toHtmlEscaped()) : exportPdf(path, QPageSize::A4).toHtmlEscaped()));
+        if (path.isEmpty())
+            return;
+        const QString error = exportPdf(path, mPageSize);
+        mStatus->setText(error.isEmpty() ? tr("Written: %1").arg(path) : error);
     });
     mLink->setToolTip(tr("Both ECGs are of one patient: the new one is filed under the prior's patient (audited)"));
     mLink->hide();
@@ -126,7 +129,7 @@ SerialComparisonWindow::SerialComparisonWindow(ComparedEcg prior, ComparedEcg cu
 
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(stacked);
-    buttons->addStretch(1);
+    buttons->addWidget(mStatus, 1);
     for (QPushButton *b : {mLink, print, pdf, close})
         buttons->addWidget(b);
     auto *layout = new QVBoxLayout(this);

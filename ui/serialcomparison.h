@@ -53,6 +53,8 @@ public:
     qint64 priorRecord() const { return mPrior.record; }
     qint64 currentRecord() const { return mCurrent.record; }
 
+    /// The paper of Export PDF (landscape): the main window's choice; A4 unless set.
+    void setPageSize(QPageSize::PageSizeId size) { mPageSize = size; }
     /// The summary page's lines and each sheet, for print and PDF.
     QString exportPdf(const QString &path, QPageSize::PageSizeId size) const;
     void paint(QPagedPaintDevice &device) const;
@@ -79,6 +81,8 @@ private:
     QTableWidget *mTable;
     QLabel *mFlags;
     QPushButton *mLink;
+    QLabel *mStatus;
+    QPageSize::PageSizeId mPageSize = QPageSize::A4;
 };
 
 } // namespace ecgscope::ui

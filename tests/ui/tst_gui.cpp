@@ -578,6 +578,13 @@ private Q_SLOTS:
         answerFileDialog(pdf);
         click(buttonWithText(compare, QStringLiteral("Export PDF...")));
         QTRY_VERIFY(QFileInfo(pdf).size() > 0);
+        const auto written = [compare, pdf] {
+            for (QLabel *l : compare->findChildren<QLabel *>())
+                if (l->text() == QStringLiteral("Written: %1").arg(pdf))
+                    return true;
+            return false;
+        };
+        QTRY_VERIFY(written());
         QCOMPARE(QFile::permissions(pdf) & (QFileDevice::ReadGroup | QFileDevice::ReadOther), QFileDevice::Permissions());
         QFile f(pdf);
         QVERIFY(f.open(QIODevice::ReadOnly));
