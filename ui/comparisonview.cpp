@@ -33,30 +33,17 @@ constexpr int kLabels = 64;
 constexpr int kTitle = 22;
 } // namespace
 
-namespace {
-
-/// Each run's one-vs-rest curve of class `cls` on its test records (runs without them are left out).
-std::vector<std::pair<QString, ml::OperatingCurve>> runCurves(const std::vector<ml::RunRecord> &runs, int cls)
-{
-    QStringList names;
-    for (const ml::RunRecord &r : runs)
-        names << r.name;
-    const QStringList legend = legendNames(names);
-    std::vector<std::pair<QString, ml::OperatingCurve>> out;
-    for (size_t i = 0; i < runs.size(); ++i) {
-        const ml::Evaluation &t = runs[i].test;
-        if (t.probabilities.empty() || cls < 0 || cls >= t.classNames.size())
-            continue;
-        out.emplace_back(legend.value(int(i)), ml::operatingCurves(t.probabilities, t.truth, int(t.classNames.size()))[size_t(cls)]);
-    }
-    return out;
-}
-
-} // namespace
-
 void ComparisonView::showCurves()
 {
-    plotOperatingCurves(mPr, mRoc, runCurves(mRuns, mCurveClass->currentIndex()));
+    // Each run's one-vs-rest curve of the class on its test records (runs without them are left out).
+    const int cls = mCurveClass->currentIndex();
+    mShownCurves.clear();
+    for (size_t i = 0; i < mRuns.size(); ++i) {
+        const ml::Evaluation &t = mRuns[i].test;
+        if (!t.probabilities.empty() && cls >= 0 && cls < t.classNames.size())
+            mShownCurves.emplace_back(mLegend.value(int(i)), ml::operatingCurve(t.probabilities, t.truth, cls));
+    }
+    plotOperatingCurves(mPr, mRoc, mShownCurves);
 }
 
 QStringList legendNames(const QStringList &runs)
@@ -224,14 +211,13 @@ ComparisonView::ComparisonView(QWidget *parent) : QWidget(parent), mMatrixRow(ne
             for (int i = 0; i < plottable->parentPlot()->plottableCount(); ++i)
                 if (plottable->parentPlot()->plottable(i) == plottable)
                     run = i;
-            const auto sets = runCurves(mRuns, mCurveClass->currentIndex());
             // On the ROC plot the first point is the origin the curve starts from.
             const int point = plottable->parentPlot() == mRoc ? index - 1 : index;
-            if (run < 0 || size_t(run) >= sets.size() || point < 0 || size_t(point) >= sets[size_t(run)].second.points.size())
+            if (run < 0 || size_t(run) >= mShownCurves.size() || point < 0 || size_t(point) >= mShownCurves[size_t(run)].second.points.size())
                 return;
-            const ml::OperatingPoint &p = sets[size_t(run)].second.points[size_t(point)];
+            const ml::OperatingPoint &p = mShownCurves[size_t(run)].second.points[size_t(point)];
             mPoint->setText(tr("%1: probability ≥ %2 → precision %3, recall %4, false positive rate %5")
-                                .arg(sets[size_t(run)].first)
+                                .arg(mShownCurves[size_t(run)].first)
                                 .arg(p.threshold, 0, 'f', 3)
                                 .arg(p.precision(), 0, 'f', 3)
                                 .arg(p.recall(), 0, 'f', 3)
@@ -310,11 +296,11 @@ void ComparisonView::setRuns(std::vector<ml::RunRecord> runs)
             maxLoss = std::max(maxLoss, e.trainLoss);
         }
     }
+    mLegend = legendNames(names);
     std::vector<std::pair<QString, ml::Reliability>> reliability;
-    const QStringList legend = legendNames(names);
     for (size_t i = 0; i < mRuns.size(); ++i)
         if (!mRuns[i].test.reliability.bins.empty())
-            reliability.emplace_back(legend.value(int(i)), mRuns[i].test.reliability);
+            reliability.emplace_back(mLegend.value(int(i)), mRuns[i].test.reliability);
     plotReliability(mReliability, reliability);
     const QSignalBlocker block(mCurveClass);
     mCurveClass->clear();

@@ -82,6 +82,8 @@ private:
     QCustomPlot *mRoc;
     QLabel *mPoint;
     QTabWidget *mPlots;
+    QStringList mLegend; ///< the runs' names for legends (legendNames)
+    std::vector<std::pair<QString, ml::OperatingCurve>> mShownCurves; ///< as plotted: plottable i is curve i
 
     void showCurves();
 };

@@ -249,7 +249,7 @@ int EcgView::markedPanel() const
     int first = -1;
     for (size_t i = 0; i < mSheet.panels.size(); ++i) {
         const ui::Panel &panel = mSheet.panels[i];
-        if (*mMarkMs < panel.startMs || *mMarkMs > panel.startMs + panel.durationMs)
+        if (!panel.shows(*mMarkMs))
             continue;
         if (panel.rhythmStrip)
             return int(i);
@@ -279,7 +279,7 @@ void EcgView::drawMark(QPainter &p) const
         return;
     // A translucent band of ±80 ms over the beat on every trace that shows that moment.
     for (const ui::Panel &panel : mSheet.panels) {
-        if (*mMarkMs < panel.startMs || *mMarkMs > panel.startMs + panel.durationMs)
+        if (!panel.shows(*mMarkMs))
             continue;
         const double x0 = origin().x() + panel.xMm(std::max(panel.startMs, *mMarkMs - 80.0)) * scale();
         const double x1 = origin().x() + panel.xMm(std::min(panel.startMs + panel.durationMs, *mMarkMs + 80.0)) * scale();

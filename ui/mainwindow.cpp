@@ -473,10 +473,8 @@ ComparedEcg MainWindow::compared(const Ecg &ecg) const
             c.modelClassIndex = r->topClass;
             c.modelClass = QStringLiteral("%1 %2").arg(mClassifier->classNames().value(r->topClass)).arg(r->probabilities[size_t(r->topClass)], 0, 'f', 2);
         }
-    const QString absolute = QFileInfo(ecg.sourcePath).absoluteFilePath();
-    for (const store::WorklistRow &r : mReview->model()->rows())
-        if (r.path == absolute)
-            c.record = r.id;
+    if (const store::WorklistRow *r = mReview->model()->rowOfPath(ecg.sourcePath))
+        c.record = r->id;
     return c;
 }
 
@@ -525,12 +523,13 @@ SerialComparisonWindow *MainWindow::compareWith(const QString &path)
 SerialComparisonWindow *MainWindow::compareWithPrior()
 {
     store::StudyDatabase *db = mReview->database();
-    const qint64 record = mReview->current();
-    if (!db || record <= 0 || !mReview->model()->rowOf(record) || mReview->model()->rowOf(record)->path != QFileInfo(mEcg.sourcePath).absoluteFilePath()) {
+    // The shown file's record (openFile makes it the worklist's current one when it is listed).
+    const store::WorklistRow *shown = mEcg.leads.empty() ? nullptr : mReview->model()->rowOfPath(mEcg.sourcePath);
+    if (!db || !shown) {
         mError = tr("The prior ECG is looked up in the study database: open a database and show one of its records (or use Compare With... for any file).");
         return nullptr;
     }
-    const auto prior = db->priorRecord(record);
+    const auto prior = db->priorRecord(shown->id);
     if (!prior) {
         mError = prior.error();
         return nullptr;

@@ -94,11 +94,11 @@ void drawMarks(QPainter &p, const Panel &panel, const dsp::Intervals &intervals,
     const double top = panel.rectMm.top() + 1.0;
     for (int r : intervals.rPeaks) {
         const double t = 1000.0 * r / fs;
-        if (t < panel.startMs || t > panel.startMs + panel.durationMs)
+        if (!panel.shows(t))
             continue;
         const double x = panel.xMm(t);
         // Beats left out of the median beat (premature or shaped differently) are marked in another colour.
-        const bool dominant = std::binary_search(intervals.dominantBeats.begin(), intervals.dominantBeats.end(), r);
+        const bool dominant = intervals.isDominant(r);
         p.setPen(QPen(dominant ? kDominantBeat : kOtherBeat, 0.25));
         p.setBrush(dominant ? kDominantBeat : kOtherBeat);
         p.drawPolygon(QPolygonF{QPointF(x - 0.8, top), QPointF(x + 0.8, top), QPointF(x, top + 1.4)});
@@ -106,7 +106,7 @@ void drawMarks(QPainter &p, const Panel &panel, const dsp::Intervals &intervals,
             continue;
         // The median beat's fiducials on each dominant beat: P onset, QRS onset and offset, T end.
         for (const auto &f : {intervals.pOnsetMs, intervals.qrsOnsetMs, intervals.qrsOffsetMs, intervals.tEndMs})
-            if (f && t + *f >= panel.startMs && t + *f <= panel.startMs + panel.durationMs)
+            if (f && panel.shows(t + *f))
                 p.drawLine(QPointF(panel.xMm(t + *f), panel.rectMm.bottom() - 3.0), QPointF(panel.xMm(t + *f), panel.rectMm.bottom() - 1.0));
     }
     p.setBrush(Qt::NoBrush);

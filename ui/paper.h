@@ -56,6 +56,8 @@ struct Panel {
     bool rhythmStrip = false; ///< a full-length strip (beats and intervals are marked on it)
 
     double xMm(double timeMs) const;
+    /// Whether the panel shows the moment `timeMs` (its ends included).
+    bool shows(double timeMs) const { return timeMs >= startMs && timeMs <= startMs + durationMs; }
     double timeMs(double xMm) const;
     double yMm(double microvolts, const PaperSettings &paper) const;
     double microvolts(double yMm, const PaperSettings &paper) const;

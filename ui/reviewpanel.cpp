@@ -373,16 +373,14 @@ void ReviewPanel::restoreCurrent()
 
 bool ReviewPanel::showPath(const QString &path)
 {
-    const QString absolute = QFileInfo(path).absoluteFilePath();
-    for (const store::WorklistRow &r : mModel->rows())
-        if (r.path == absolute) {
-            mCurrent = r.id;
-            mComment->clear();
-            restoreCurrent();
-            showCurrent();
-            return true;
-        }
-    return false;
+    const store::WorklistRow *r = mModel->rowOfPath(path);
+    if (!r)
+        return false;
+    mCurrent = r->id;
+    mComment->clear();
+    restoreCurrent();
+    showCurrent();
+    return true;
 }
 
 void ReviewPanel::storePrediction(const QString &path, const QString &modelId, const std::vector<float> &probabilities, int decidedClass)

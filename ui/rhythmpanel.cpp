@@ -105,9 +105,6 @@ void RhythmPanel::choose(size_t beat)
 void RhythmPanel::keyPressEvent(QKeyEvent *event)
 {
     const int n = int(mIntervals.rPeaks.size());
-    const auto dominant = [this](int b) {
-        return std::binary_search(mIntervals.dominantBeats.begin(), mIntervals.dominantBeats.end(), mIntervals.rPeaks[size_t(b)]);
-    };
     // The next beat from the chosen one in `step` direction that `wanted` accepts, or -1.
     const auto next = [&](int step, const std::function<bool(int)> &wanted) {
         for (int b = mChosen + step; b >= 0 && b < n; b += step)
@@ -116,7 +113,7 @@ void RhythmPanel::keyPressEvent(QKeyEvent *event)
         return -1;
     };
     const auto any = [](int) { return true; };
-    const auto other = [&](int b) { return !dominant(b); };
+    const auto other = [this](int b) { return !mIntervals.isDominant(mIntervals.rPeaks[size_t(b)]); };
     int beat = -1;
     switch (event->key()) {
     case Qt::Key_Right: beat = mChosen < 0 ? 0 : next(1, any); break;

@@ -19,21 +19,11 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
-#include <cmath>
-
 namespace ecgscope::ui {
 
 namespace {
 
 const QColor kHighlight(0xfd, 0xe0, 0xdc);
-
-QString number(const std::optional<double> &v, bool sign = false)
-{
-    if (!v)
-        return QStringLiteral("-");
-    const double rounded = std::round(*v) + 0.0; // + 0.0: no "-0"
-    return QStringLiteral("%1%2").arg(sign && rounded >= 0 ? QStringLiteral("+") : QString()).arg(rounded, 0, 'f', 0);
-}
 
 /// Scroll bars and zoom of `from` drive `to` (connected both ways; a change that is already there stops).
 void follow(EcgView *from, EcgView *to)
@@ -98,7 +88,7 @@ SerialComparisonWindow::SerialComparisonWindow(ComparedEcg prior, ComparedEcg cu
     fillTable();
     mFlags->setWordWrap(true);
     mFlags->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    mFlags->setText(flags().isEmpty() ? tr("No change beyond the limits (HR ±20 bpm, PR +40 ms, QRS +20 ms, QTc +30 ms or above 500 ms, axis ±45°, a new model class).")
+    mFlags->setText(flags().isEmpty() ? tr("No change beyond the limits (%1, a new model class).").arg(dsp::serialLimits())
                                       : tr("<b>Changes:</b> %1").arg(flags().join(QStringLiteral("; ")).toHtmlEscaped()));
 
     auto *stacked = new QCheckBox(tr("One &above the other"), this);
@@ -139,6 +129,21 @@ SerialComparisonWindow::SerialComparisonWindow(ComparedEcg prior, ComparedEcg cu
     layout->addLayout(buttons);
 }
 
+std::vector<SerialComparisonWindow::TableRow> SerialComparisonWindow::tableRows() const
+{
+    std::vector<TableRow> rows;
+    for (const dsp::SerialChange &c : mChanges) {
+        const QString change = dsp::serialText(c.change, true);
+        rows.push_back({{QStringLiteral("%1 (%2)").arg(c.name, c.unit), dsp::serialText(c.before), dsp::serialText(c.after),
+                         c.flag.isEmpty() ? change : QStringLiteral("%1  ⚠ %2").arg(change, c.flag)},
+                        c.flag});
+    }
+    rows.push_back({{tr("Model class"), mPrior.modelClass.isEmpty() ? tr("-") : mPrior.modelClass, mCurrent.modelClass.isEmpty() ? tr("-") : mCurrent.modelClass,
+                     mModelFlag.isEmpty() ? QString() : QStringLiteral("⚠ %1").arg(mModelFlag)},
+                    mModelFlag});
+    return rows;
+}
+
 void SerialComparisonWindow::fillTable()
 {
     const QStringList statements[] = {mPrior.ecg.statements, mCurrent.ecg.statements};
@@ -157,19 +162,11 @@ void SerialComparisonWindow::fillTable()
         }
         mTable->setItem(row, column, item);
     };
-    for (size_t i = 0; i < mChanges.size(); ++i) {
-        const dsp::SerialChange &c = mChanges[i];
-        const int row = int(i);
-        set(row, 0, QStringLiteral("%1 (%2)").arg(c.name, c.unit), c.flag);
-        set(row, 1, number(c.before), c.flag);
-        set(row, 2, number(c.after), c.flag);
-        set(row, 3, c.flag.isEmpty() ? number(c.change, true) : QStringLiteral("%1  ⚠ %2").arg(number(c.change, true), c.flag), c.flag);
-    }
-    const int model = int(mChanges.size());
-    set(model, 0, tr("Model class"), mModelFlag);
-    set(model, 1, mPrior.modelClass.isEmpty() ? tr("-") : mPrior.modelClass, mModelFlag);
-    set(model, 2, mCurrent.modelClass.isEmpty() ? tr("-") : mCurrent.modelClass, mModelFlag);
-    set(model, 3, mModelFlag.isEmpty() ? QString() : QStringLiteral("⚠ %1").arg(mModelFlag), mModelFlag);
+    const std::vector<TableRow> rows = tableRows();
+    for (size_t row = 0; row < rows.size(); ++row)
+        for (int column = 0; column < 4; ++column)
+            set(int(row), column, rows[row].cells[column], rows[row].flag);
+    const int model = int(rows.size()) - 1;
     set(model + 1, 0, tr("Device statements"), QString());
     for (int i = 0; i < 2; ++i)
         set(model + 1, 1 + i, statements[i].isEmpty() ? tr("(none in the file)") : statements[i].join(QStringLiteral("; ")), QString());
@@ -236,22 +233,15 @@ void SerialComparisonWindow::paintSummary(QPainter &p, double dotsPerMm) const
     for (int c = 0; c < 4; ++c)
         drawTextMm(p, QPointF(columns[c], y), heads[c], 3.2, dotsPerMm, true);
     y += 5.0;
-    const auto row = [&](const QStringList &cells, const QString &flag) {
-        for (int c = 0; c < cells.size(); ++c)
-            drawTextMm(p, QPointF(columns[c], y), cells[c], 3.0, dotsPerMm, !flag.isEmpty());
+    for (const TableRow &row : tableRows()) {
+        for (int c = 0; c < row.cells.size(); ++c)
+            drawTextMm(p, QPointF(columns[c], y), row.cells[c], 3.0, dotsPerMm, !row.flag.isEmpty());
         y += 4.6;
-    };
-    for (const dsp::SerialChange &c : mChanges)
-        row({QStringLiteral("%1 (%2)").arg(c.name, c.unit), number(c.before), number(c.after),
-             c.flag.isEmpty() ? number(c.change, true) : QStringLiteral("%1  ⚠ %2").arg(number(c.change, true), c.flag)},
-            c.flag);
-    row({tr("Model class"), mPrior.modelClass.isEmpty() ? tr("-") : mPrior.modelClass, mCurrent.modelClass.isEmpty() ? tr("-") : mCurrent.modelClass,
-         mModelFlag.isEmpty() ? QString() : QStringLiteral("⚠ %1").arg(mModelFlag)},
-        mModelFlag);
+    }
     y += 3.0;
     line(flags().isEmpty() ? tr("No change beyond the limits.") : tr("Changes: %1").arg(flags().join(QStringLiteral("; "))), 3.2, !flags().isEmpty());
     y += 5.0;
-    line(tr("Limits: HR ±20 bpm, PR +40 ms, QRS +20 ms, QTc +30 ms or above 500 ms, axis ±45°. The sheets follow at true scale."), 2.8, false);
+    line(tr("Limits: %1. The sheets follow at true scale.").arg(dsp::serialLimits()), 2.8, false);
     p.restore();
 }
 

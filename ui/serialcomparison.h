@@ -66,6 +66,13 @@ Q_SIGNALS:
     void linkRequested(qint64 prior, qint64 current);
 
 private:
+    /// The measurements' rows and the model's (name, prior, new, change), each with its flag: the table
+    /// on the screen and the printed summary.
+    struct TableRow {
+        QStringList cells;
+        QString flag;
+    };
+    std::vector<TableRow> tableRows() const;
     void fillTable();
     Printout printout(const ComparedEcg &which, const EcgView *view, const QString &title) const;
     void paintSummary(QPainter &painter, double dotsPerMm) const;

@@ -53,6 +53,13 @@ const store::WorklistRow *WorklistModel::rowOf(qint64 record) const
     return at == mRowOfId.constEnd() ? nullptr : &mRows[size_t(*at)];
 }
 
+const store::WorklistRow *WorklistModel::rowOfPath(const QString &path) const
+{
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    const auto at = std::find_if(mRows.begin(), mRows.end(), [&](const store::WorklistRow &r) { return r.path == absolute; });
+    return at == mRows.end() ? nullptr : &*at;
+}
+
 int WorklistModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : int(mRows.size());

@@ -27,6 +27,8 @@ public:
     /// Re-reads one record's row.
     void refresh(qint64 record);
     const store::WorklistRow *rowOf(qint64 record) const;
+    /// The row of a file (by its absolute path, as the database stores it); nullptr when not listed.
+    const store::WorklistRow *rowOfPath(const QString &path) const;
     const std::vector<store::WorklistRow> &rows() const { return mRows; }
 
     int rowCount(const QModelIndex &parent = {}) const override;

@@ -10,8 +10,6 @@
 #include <QJsonObject>
 #include <QTextStream>
 
-#include <cmath>
-
 namespace ecgscope::cli {
 
 namespace {
@@ -19,12 +17,6 @@ namespace {
 QJsonValue number(const std::optional<double> &v)
 {
     return v ? QJsonValue(*v) : QJsonValue();
-}
-
-QString text(const std::optional<double> &v, bool sign = false)
-{
-    const double rounded = v ? std::round(*v) + 0.0 : 0.0; // + 0.0: no "-0"
-    return v ? QStringLiteral("%1%2").arg(sign && rounded >= 0 ? QStringLiteral("+") : QString()).arg(rounded, 0, 'f', 0) : QStringLiteral("-");
 }
 
 } // namespace
@@ -97,7 +89,7 @@ int runCompare(const QStringList &args)
         out << "warning: the patient IDs differ (" << ecgs[0].patient.id << ", " << ecgs[1].patient.id << ")\n";
     out << QStringLiteral("%1 %2 %3 %4").arg(QString(), -12).arg(QStringLiteral("old"), 8).arg(QStringLiteral("new"), 8).arg(QStringLiteral("change"), 8) << '\n';
     for (const dsp::SerialChange &c : changes)
-        out << QStringLiteral("%1 %2 %3 %4").arg(QStringLiteral("%1 (%2)").arg(c.name, c.unit), -12).arg(text(c.before), 8).arg(text(c.after), 8).arg(text(c.change, true), 8)
+        out << QStringLiteral("%1 %2 %3 %4").arg(QStringLiteral("%1 (%2)").arg(c.name, c.unit), -12).arg(dsp::serialText(c.before), 8).arg(dsp::serialText(c.after), 8).arg(dsp::serialText(c.change, true), 8)
             << (c.flag.isEmpty() ? QString() : QStringLiteral("   ! ") + c.flag) << '\n';
     for (size_t i = 0; i < 2; ++i) {
         for (const QString &s : ecgs[i].statements)

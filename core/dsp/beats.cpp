@@ -7,21 +7,12 @@
 
 namespace ecgscope::dsp {
 
-namespace {
-
-bool isDominant(const Intervals &intervals, int rPeak)
-{
-    return std::binary_search(intervals.dominantBeats.begin(), intervals.dominantBeats.end(), rPeak);
-}
-
-} // namespace
-
 std::vector<RrInterval> rrIntervals(const Intervals &intervals, double sampleRateHz)
 {
     std::vector<RrInterval> out;
     for (size_t i = 1; i < intervals.rPeaks.size(); ++i)
         out.push_back({i, 1000.0 * intervals.rPeaks[i] / sampleRateHz, 1000.0 * (intervals.rPeaks[i] - intervals.rPeaks[i - 1]) / sampleRateHz,
-                       isDominant(intervals, intervals.rPeaks[i])});
+                       intervals.isDominant(intervals.rPeaks[i])});
     return out;
 }
 
@@ -42,7 +33,7 @@ BeatOverlay beatOverlay(const std::vector<float> &microvolts, double sampleRateH
         const int r = intervals.rPeaks[i];
         if (r - pre < 0 || r + post >= n)
             continue;
-        BeatOverlay::Beat b{i, isDominant(intervals, r), std::vector<float>(microvolts.begin() + (r - pre), microvolts.begin() + (r + post + 1))};
+        BeatOverlay::Beat b{i, intervals.isDominant(r), std::vector<float>(microvolts.begin() + (r - pre), microvolts.begin() + (r + post + 1))};
         double level = 0.0;
         for (int k = levelStart; k < levelEnd; ++k)
             level += b.microvolts[size_t(k)];

@@ -74,6 +74,11 @@ int walkToBaseline(const std::vector<double> &magnitude, int from, int direction
 
 } // namespace
 
+bool Intervals::isDominant(int rPeak) const
+{
+    return std::binary_search(dominantBeats.begin(), dominantBeats.end(), rPeak);
+}
+
 QString Intervals::summary() const
 {
     if (heartRateBpm <= 0)

@@ -23,6 +23,9 @@ struct Intervals {
     std::optional<double> qtcBazettMs, qtcFridericiaMs; ///< QT / RR^(1/2), QT / RR^(1/3) with RR in s
     std::optional<double> qrsAxisDeg; ///< frontal QRS axis, -180 to 180° (0° = lead I, +90° = aVF)
 
+    /// Whether the beat at R peak `rPeak` (a sample index of rPeaks) is one of the dominant beats.
+    bool isDominant(int rPeak) const;
+
     /// One line for a header, e.g. "HR 72 bpm, RR 833 ± 12 ms, PR 160 ms, QRS 92 ms, QT/QTc 380/416 ms, axis 45°".
     QString summary() const;
 };

@@ -34,6 +34,19 @@ std::vector<SerialChange> compareMeasurements(const Intervals &a, const Interval
     return out;
 }
 
+QString serialLimits()
+{
+    return QStringLiteral("HR ±20 bpm, PR +40 ms, QRS +20 ms, QTc +30 ms or above 500 ms, axis ±45°");
+}
+
+QString serialText(const std::optional<double> &value, bool sign)
+{
+    if (!value)
+        return QStringLiteral("-");
+    const double rounded = std::round(*value) + 0.0; // + 0.0: no "-0"
+    return QStringLiteral("%1%2").arg(sign && rounded >= 0 ? QStringLiteral("+") : QString()).arg(rounded, 0, 'f', 0);
+}
+
 QString newClassFlag(int before, int after, const QStringList &classNames, int otherClass)
 {
     if (before == after || after == otherClass || after < 0 || after >= classNames.size())

@@ -24,6 +24,12 @@ struct SerialChange {
 /// QTc (Bazett) +30 ms or a new QTc above 500 ms, an axis shift of 45° or more.
 std::vector<SerialChange> compareMeasurements(const Intervals &before, const Intervals &after);
 
+/// The limits above as one line for people: "HR ±20 bpm, PR +40 ms, ..., axis ±45°".
+QString serialLimits();
+
+/// A value as the comparison prints it: a whole number ("+" before a rise when `sign`), "-" when missing.
+QString serialText(const std::optional<double> &value, bool sign = false);
+
 /// The model's finding that is new in the later ECG: "new <class>" when its class differs from the
 /// prior's and is not `otherClass` (the model's "no arrhythmia of the six", -1 if none); else empty.
 QString newClassFlag(int before, int after, const QStringList &classNames, int otherClass);

@@ -99,20 +99,21 @@ Result<Prepared> prepare(const Ecg &ecg, const InputContract &c, double strideMs
     const auto sections = dsp::bandpass(c.bandLowHz, c.bandHighHz, c.sampleRateHz);
     const int n = at.sampleCount();
     Prepared p;
+    std::vector<const LeadSignal *> leads; // the contract's leads in order, null where missing
     std::vector<const std::vector<float> *> present;
     for (const QString &name : c.leads) {
-        const LeadSignal *lead = at.lead(name);
-        if (!lead)
+        leads.push_back(at.lead(name));
+        if (!leads.back())
             p.missingLeads << name;
         else
-            present.push_back(&lead->microvolts);
+            present.push_back(&leads.back()->microvolts);
     }
     std::vector<std::vector<float>> bandpassed = dsp::filtfilt(present, sections, c.sampleRateHz); // all leads at once
     std::vector<std::vector<float>> filtered; // the contract's leads in order, empty where missing
     std::vector<double> spans;
     size_t next = 0;
-    for (const QString &name : c.leads) {
-        if (!at.lead(name)) {
+    for (const LeadSignal *lead : leads) {
+        if (!lead) {
             filtered.emplace_back();
             continue;
         }

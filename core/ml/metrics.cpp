@@ -14,6 +14,23 @@ namespace ecgscope::ml {
 namespace {
 double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
 double harmonic(double p, double r) { return p + r > 0 ? 2 * p * r / (p + r) : 0.0; }
+/// JSON null for an undefined (NaN) value.
+QJsonValue number(double v) { return std::isnan(v) ? QJsonValue() : QJsonValue(v); }
+
+/// Class `cls` against the rest: each record's probability of it, and whether it is its true class.
+struct OneVsRest {
+    std::vector<float> scores;
+    std::vector<bool> positive;
+};
+OneVsRest oneVsRest(const std::vector<std::vector<float>> &probabilities, const std::vector<int> &truth, int cls)
+{
+    OneVsRest o;
+    for (size_t i = 0; i < truth.size(); ++i) {
+        o.scores.push_back(probabilities[i][size_t(cls)]);
+        o.positive.push_back(truth[i] == cls);
+    }
+    return o;
+}
 } // namespace
 
 double auroc(const std::vector<float> &scores, const std::vector<bool> &positive)
@@ -74,7 +91,6 @@ Reliability reliability(const std::vector<std::vector<float>> &probabilities, co
 QJsonArray Reliability::binsJson() const
 {
     QJsonArray a;
-    const auto number = [](double v) { return std::isnan(v) ? QJsonValue() : QJsonValue(v); };
     for (const ReliabilityBin &b : bins)
         a.append(QJsonObject{{QStringLiteral("low"), b.low},
                              {QStringLiteral("high"), b.high},
@@ -106,7 +122,6 @@ QJsonObject OperatingCurve::toJson() const
         recall.append(p.recall());
         fpr.append(p.falsePositiveRate());
     }
-    const auto number = [](double v) { return std::isnan(v) ? QJsonValue() : QJsonValue(v); };
     return QJsonObject{{QStringLiteral("positives"), positives},
                        {QStringLiteral("negatives"), negatives},
                        {QStringLiteral("auroc"), number(auroc)},
@@ -144,29 +159,26 @@ OperatingCurve operatingCurve(const std::vector<float> &scores, const std::vecto
 
 OperatingCurve flagCurve(const std::vector<std::vector<float>> &probabilities, const std::vector<int> &decided, const std::vector<int> &truth, int cls)
 {
-    std::vector<float> scores;
-    std::vector<bool> positive;
-    for (size_t i = 0; i < truth.size(); ++i) {
-        scores.push_back(decided[i] == cls ? probabilities[i][size_t(cls)] : -1.0f); // below any threshold
-        positive.push_back(truth[i] == cls);
-    }
-    OperatingCurve c = operatingCurve(scores, positive);
+    OneVsRest o = oneVsRest(probabilities, truth, cls);
+    for (size_t i = 0; i < truth.size(); ++i)
+        if (decided[i] != cls)
+            o.scores[i] = -1.0f; // below any threshold: never flagged as cls
+    OperatingCurve c = operatingCurve(o.scores, o.positive);
     c.points.erase(std::remove_if(c.points.begin(), c.points.end(), [](const OperatingPoint &p) { return p.threshold < 0.0; }), c.points.end());
     return c;
+}
+
+OperatingCurve operatingCurve(const std::vector<std::vector<float>> &probabilities, const std::vector<int> &truth, int cls)
+{
+    const OneVsRest o = oneVsRest(probabilities, truth, cls);
+    return operatingCurve(o.scores, o.positive);
 }
 
 std::vector<OperatingCurve> operatingCurves(const std::vector<std::vector<float>> &probabilities, const std::vector<int> &truth, int classCount)
 {
     std::vector<OperatingCurve> curves;
-    for (int c = 0; c < classCount; ++c) {
-        std::vector<float> scores;
-        std::vector<bool> positive;
-        for (size_t i = 0; i < truth.size(); ++i) {
-            scores.push_back(probabilities[i][size_t(c)]);
-            positive.push_back(truth[i] == c);
-        }
-        curves.push_back(operatingCurve(scores, positive));
-    }
+    for (int c = 0; c < classCount; ++c)
+        curves.push_back(operatingCurve(probabilities, truth, c));
     return curves;
 }
 
@@ -180,7 +192,6 @@ Evaluation evaluate(const QStringList &classNames, const std::vector<int> &truth
     e.truth = truth;
     e.predicted = predicted;
     e.probabilities = probabilities;
-    const std::vector<OperatingCurve> curves = probabilities.empty() ? std::vector<OperatingCurve>{} : operatingCurves(probabilities, truth, int(k));
     e.confusion.assign(k, std::vector<int>(k, 0));
     for (size_t i = 0; i < truth.size(); ++i)
         ++e.confusion[size_t(truth[i])][size_t(predicted[i])];
@@ -198,7 +209,11 @@ Evaluation evaluate(const QStringList &classNames, const std::vector<int> &truth
         m.precision = ratio(tp, colSum);
         m.recall = ratio(tp, rowSum);
         m.f1 = harmonic(m.precision, m.recall);
-        m.auroc = probabilities.empty() ? std::numeric_limits<double>::quiet_NaN() : curves[c].auroc;
+        m.auroc = std::numeric_limits<double>::quiet_NaN();
+        if (!probabilities.empty()) {
+            const OneVsRest o = oneVsRest(probabilities, truth, int(c));
+            m.auroc = auroc(o.scores, o.positive);
+        }
         e.perClass.push_back(m);
         // Macro averages over the classes that occur in the truth or the predictions (scikit-learn's
         // default labels): a class absent from both, like PSVT in most real data, says nothing.
@@ -363,14 +378,14 @@ QJsonObject Evaluation::toJson() const
                                                   {QStringLiteral("precision"), m.precision},
                                                   {QStringLiteral("recall"), m.recall},
                                                   {QStringLiteral("f1"), m.f1},
-                                                  {QStringLiteral("auroc"), std::isnan(m.auroc) ? QJsonValue() : QJsonValue(m.auroc)}});
+                                                  {QStringLiteral("auroc"), number(m.auroc)}});
     }
     return QJsonObject{{QStringLiteral("count"), count},
                        {QStringLiteral("classes"), QJsonArray::fromStringList(classNames)},
                        {QStringLiteral("confusion"), toJsonArray(confusion)},
                        {QStringLiteral("per_class"), classes},
                        {QStringLiteral("accuracy"), accuracy},
-                       {QStringLiteral("expected_calibration_error"), std::isnan(calibrationError) ? QJsonValue() : QJsonValue(calibrationError)},
+                       {QStringLiteral("expected_calibration_error"), number(calibrationError)},
                        {QStringLiteral("reliability"), reliability.binsJson()},
                        {QStringLiteral("micro"), QJsonObject{{QStringLiteral("precision"), microPrecision}, {QStringLiteral("recall"), microRecall}, {QStringLiteral("f1"), microF1}}},
                        {QStringLiteral("macro"), QJsonObject{{QStringLiteral("precision"), macroPrecision}, {QStringLiteral("recall"), macroRecall}, {QStringLiteral("f1"), macroF1}}}};

@@ -63,6 +63,8 @@ OperatingCurve operatingCurve(const std::vector<float> &scores, const std::vecto
 /// class is `cls` and the probability of `cls` reaches the threshold (StudyDatabase::isFlagged). Records
 /// decided otherwise are never flagged as `cls`: the curve ends at the recall of the decided class.
 OperatingCurve flagCurve(const std::vector<std::vector<float>> &probabilities, const std::vector<int> &decided, const std::vector<int> &truth, int cls);
+/// The one-vs-rest curve of class `cls` on the probability of that class.
+OperatingCurve operatingCurve(const std::vector<std::vector<float>> &probabilities, const std::vector<int> &truth, int cls);
 /// One-vs-rest curves of every class on the probability of that class.
 std::vector<OperatingCurve> operatingCurves(const std::vector<std::vector<float>> &probabilities, const std::vector<int> &truth, int classCount);
 

@@ -59,6 +59,10 @@ const std::vector<QStringList> &migrations()
     return all;
 }
 
+/// A record's patient in SQL (StudyDatabase::patientKey): the user's link, else the file's patient ID,
+/// else the record alone.
+constexpr char kPatientKey[] = "COALESCE(NULLIF(patient_key, ''), NULLIF(patient_id, ''), 'record:' || id)";
+
 /// Empty text, never SQL NULL (the text columns are NOT NULL).
 QVariant text(const QString &s)
 {
@@ -446,42 +450,35 @@ Status StudyDatabase::setPredictions(const QString &modelId, const std::vector<N
     for (const NewPrediction &p : predictions)
         if (p.probabilities.empty() || p.decidedClass < 0 || p.decidedClass >= int(p.probabilities.size()))
             return Status::failure(QStringLiteral("%1: invalid prediction for record %2").arg(mPath).arg(p.record));
-    mDb.transaction();
-    QSqlQuery q(mDb);
-    q.prepare(QStringLiteral("INSERT OR REPLACE INTO predictions (record_id, model_id, probabilities, top_class, probability, created_at)"
-                             " VALUES (?, ?, ?, ?, ?, ?)"));
-    Status s = success();
-    for (size_t i = 0; i < predictions.size() && s; ++i) {
-        const NewPrediction &p = predictions[i];
-        const auto before = state(p.record);
-        if (!before) {
-            s = Status::failure(before.error());
-            break;
+    return transaction([&] {
+        QSqlQuery q(mDb);
+        q.prepare(QStringLiteral("INSERT OR REPLACE INTO predictions (record_id, model_id, probabilities, top_class, probability, created_at)"
+                                 " VALUES (?, ?, ?, ?, ?, ?)"));
+        for (const NewPrediction &p : predictions) {
+            const auto before = state(p.record);
+            if (!before)
+                return Status::failure(before.error());
+            QJsonArray array;
+            for (float x : p.probabilities)
+                array.append(double(x));
+            int column = 0; // positions, as the statement is reused for every record
+            for (const QVariant &v : {QVariant(p.record), QVariant(modelId), QVariant(QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact))),
+                                      QVariant(p.decidedClass), QVariant(double(p.probabilities[size_t(p.decidedClass)])), QVariant(now())})
+                q.bindValue(column++, v);
+            if (Status s = exec(q, mPath, "store a prediction"); !s)
+                return s;
+            if (!before->label) {
+                // The prediction and the label it gives an unlabelled record commit together.
+                ReviewState next = before.value();
+                next.label = p.decidedClass;
+                next.labelOrigin = QStringLiteral("model");
+                next.labelAuthor = QStringLiteral("model:") + modelId;
+                if (Status s = writeState(p.record, before.value(), next, next.labelAuthor, QStringLiteral("classified")); !s)
+                    return s;
+            }
         }
-        QJsonArray array;
-        for (float x : p.probabilities)
-            array.append(double(x));
-        int column = 0; // positions, as the statement is reused for every record
-        for (const QVariant &v : {QVariant(p.record), QVariant(modelId), QVariant(QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact))),
-                                  QVariant(p.decidedClass), QVariant(double(p.probabilities[size_t(p.decidedClass)])), QVariant(now())})
-            q.bindValue(column++, v);
-        s = exec(q, mPath, "store a prediction");
-        if (s && !before->label) {
-            // The prediction and the label it gives an unlabelled record commit together.
-            ReviewState next = before.value();
-            next.label = p.decidedClass;
-            next.labelOrigin = QStringLiteral("model");
-            next.labelAuthor = QStringLiteral("model:") + modelId;
-            s = writeState(p.record, before.value(), next, next.labelAuthor, QStringLiteral("classified"));
-        }
-    }
-    if (!s) {
-        mDb.rollback();
-        return s;
-    }
-    if (!mDb.commit())
-        return Status::failure(QStringLiteral("%1: cannot commit: %2").arg(mPath, mDb.lastError().text()));
-    return success();
+        return success();
+    });
 }
 
 Result<std::vector<AuditEntry>> StudyDatabase::history(qint64 record) const
@@ -549,7 +546,7 @@ Status StudyDatabase::setThreshold(int cls, double probability, const QString &w
 Result<QString> StudyDatabase::patientKey(qint64 record) const
 {
     QSqlQuery q(mDb);
-    q.prepare(QStringLiteral("SELECT COALESCE(NULLIF(patient_key, ''), NULLIF(patient_id, ''), 'record:' || id) FROM records WHERE id = ?"));
+    q.prepare(QStringLiteral("SELECT %1 FROM records WHERE id = ?").arg(QLatin1String(kPatientKey)));
     q.addBindValue(record);
     if (!q.exec() || !q.next())
         return Result<QString>::failure(QStringLiteral("%1: no record %2").arg(mPath).arg(record));
@@ -562,8 +559,7 @@ Result<qint64> StudyDatabase::priorRecord(qint64 record) const
     if (!key)
         return Result<qint64>::failure(key.error());
     QSqlQuery q(mDb);
-    q.prepare(QStringLiteral("SELECT id FROM records WHERE COALESCE(NULLIF(patient_key, ''), NULLIF(patient_id, ''), 'record:' || id) = ?"
-                             " ORDER BY COALESCE(acquired, ''), id"));
+    q.prepare(QStringLiteral("SELECT id FROM records WHERE %1 = ? ORDER BY COALESCE(acquired, ''), id").arg(QLatin1String(kPatientKey)));
     q.addBindValue(key.value());
     if (!q.exec())
         return Result<qint64>::failure(QStringLiteral("%1: cannot look up the patient's records: %2").arg(mPath, q.lastError().text()));
